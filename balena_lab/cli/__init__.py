@@ -1,0 +1,58 @@
+"""The ``balena-lab`` command line: parses arguments and calls the library.
+
+Each subcommand is one module in this package exposing::
+
+    def add_parser(subparsers) -> None      # declares its arguments
+    def run(args: argparse.Namespace) -> int  # calls the library, returns the exit code
+
+``main()`` only dispatches.  Every :class:`~balena_lab.errors.BalenaLabError`
+that escapes a subcommand is printed as one clear message (exit status 2);
+other exceptions are bugs and keep their traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .._version import __version__
+from ..errors import BalenaLabError
+
+# Subcommand modules, in the order `balena-lab --help` lists them.
+SUBCOMMANDS: tuple[str, ...] = (
+    "doctor",
+    "images",
+)
+
+EXIT_USAGE_OR_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="balena-lab",
+        description="Learn how balena defines containers: explain, resolve, build and run.",
+    )
+    parser.add_argument("--version", action="version", version=f"balena-lab {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE_OR_INPUT
+    try:
+        return int(args.run(args))
+    except BalenaLabError as error:
+        print(f"balena-lab: error: {error}", file=sys.stderr)
+        return EXIT_USAGE_OR_INPUT
+    except KeyboardInterrupt:
+        print("balena-lab: interrupted", file=sys.stderr)
+        return 130
