@@ -1,0 +1,34 @@
+"""Shared fixtures.
+
+``docker_client`` is the gate for every test that needs the real engine: it
+skips when no engine answers, except under ``BALENA_LAB_REQUIRE_DOCKER=1``
+(set by CI), where the very same condition fails the test instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+REQUIRE_DOCKER = os.environ.get("BALENA_LAB_REQUIRE_DOCKER") == "1"
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_DOCKER:
+        pytest.fail(f"BALENA_LAB_REQUIRE_DOCKER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator["docker.DockerClient"]:  # type: ignore[name-defined]  # noqa: F821
+    from balena_lab.engine import connect
+    from balena_lab.errors import EngineUnreachable
+
+    try:
+        client = connect()
+    except EngineUnreachable as error:
+        _missing(f"no Docker engine: {error.message}")
+    yield client
+    client.close()
