@@ -32,3 +32,21 @@ def docker_client() -> Iterator["docker.DockerClient"]:  # type: ignore[name-def
         _missing(f"no Docker engine: {error.message}")
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def base_images(docker_client: "docker.DockerClient") -> dict[str, str]:  # type: ignore[name-defined]  # noqa: F821
+    """The default arches' base images, made for real if missing: arch -> tag.
+
+    ``make test`` bootstraps them before pytest starts, so here this is
+    normally the idempotent path; on a machine where they cannot be made
+    (not root, no debootstrap) the same rule as for the engine applies.
+    """
+    from balena_lab import baseimages
+    from balena_lab.errors import BootstrapError
+
+    try:
+        outcomes = baseimages.bootstrap(docker_client, baseimages.DEFAULT_ARCHES)
+    except BootstrapError as error:
+        _missing(f"base images cannot be made: {error}")
+    return {outcome.arch: outcome.tag for outcome in outcomes}
