@@ -54,7 +54,9 @@ def run_bootstrap(args: argparse.Namespace) -> int:
 
     def progress(event: baseimages.BootstrapEvent) -> None:
         # Progress goes to stderr so that --json keeps stdout to one document.
-        if verbose or event.stage in ("present", "done"):
+        # --quiet keeps one line per stage, not debootstrap's hundreds.
+        stage_change = event.stage != "debootstrap" or event.message.startswith("debootstrap ")
+        if verbose or (stage_change and not args.json) or event.stage in ("present", "done"):
             print(f"[{event.arch} {event.elapsed:5.1f}s] {event.stage}: {event.message}",
                   file=sys.stderr, flush=True)
 
