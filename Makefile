@@ -20,7 +20,7 @@ masterclass: images kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) \
 	    --MappingKernelManager.default_kernel_name=$(KERNEL)
 
-test: images kernel
+test: images kernel oracle
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed kernel
@@ -40,6 +40,9 @@ engine:
 
 images: $(VENV)/.installed engine
 	$(SUDO) $(VENV)/bin/balena-lab images bootstrap --quiet
+
+oracle:
+	bash scripts/install-oracle.sh
 
 doctor: $(VENV)/.installed
 	$(VENV)/bin/balena-lab doctor

@@ -121,7 +121,8 @@ def list_base_images(client: docker.DockerClient) -> list[BaseImage]:
     for image in client.images.list(filters={"label": f"{KIND_LABEL}={BASE_IMAGE_KIND}"}):
         attrs = image.attrs
         labels = dict(attrs.get("Config", {}).get("Labels") or {})
-        for tag in image.tags or ["<untagged>"]:
+        # Images built FROM ours inherit our labels: only our own repository counts.
+        for tag in (t for t in image.tags if t.startswith(REPOSITORY + ":")):
             found.append(
                 BaseImage(
                     arch=labels.get(f"{LABEL}.arch", "?"),

@@ -12,9 +12,29 @@ cares about::
     │   ├── EngineUnreachable       no engine answers (how to start one)
     │   └── EmulationUnavailable    no QEMU binfmt_misc handler for an ARM arch
     ├── UnknownArchError            not one of balena's arches
-    └── BaseImageError              the offline base images
-        └── BootstrapError          debootstrap, the mirror or QEMU is missing,
-                                    or making the rootfs failed
+    ├── BaseImageError              the offline base images
+    │   ├── BootstrapError          debootstrap, the mirror or QEMU is missing,
+    │   │                           or making the rootfs failed
+    │   └── BaseImageMissing        a FROM image absent here and not pullable:
+    │                               names it and offers the local stand-ins
+    ├── BuildError                  a real build on the engine failed
+    │   └── BuildStepFailed         a step failed: exit code, last output lines,
+    │                               the original (template) source line
+    ├── RunError                    a container could not be created or run
+    └── ResolutionError             which Dockerfile balena would build, and its text
+        ├── NoDockerfileError       nothing to build in the service directory
+        ├── DockerfileNotFoundError the specified dockerfile path is missing
+        ├── TemplateError           a Dockerfile template balena's builder rejects
+        │   ├── TemplateVariableError  %%NAME%% with no value: names NAME and line
+        │   └── TemplateSyntaxError    <% %>, <%- %>, <%= %> or a JavaScript global:
+        │                              code balena's builder would run, never run here
+        ├── PackageJsonError        package.json invalid JSON or wrong types
+        ├── NodeVersionError        no shipped node version satisfies engines.node
+        ├── UnknownDeviceTypeError  not a device type slug or alias
+        └── ComposeError            docker-compose.yml invalid: names service and field
+
+Every :class:`ResolutionError` has ``type``, the short name the
+``balena-lab resolve --json`` contract uses (``no-dockerfile``, ...).
 
 Every error has ``fix``: the exact command or action that mends it, or
 ``None`` when there is nothing to run.  ``str(error)`` is a complete,
@@ -90,3 +110,196 @@ class BaseImageError(BalenaLabError):
 
 class BootstrapError(BaseImageError):
     """Making a base image from Debian's packages failed, or cannot start."""
+
+
+class ResolutionError(BalenaLabError):
+    """Resolving what balena would build failed; ``type`` is the CLI's JSON error type.
+
+    ``path`` and ``line`` say where, when a file is to blame; ``candidates`` is
+    filled in by the resolver with what it had considered when it failed.
+    """
+
+    type: str = "resolution"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.reason = message
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{line}: " if line is not None else f"{self.path}: "
+        super().__init__(f"{where}{message}", fix=fix)
+        self.candidates: tuple[object, ...] = ()
+
+
+class NoDockerfileError(ResolutionError):
+    """No Dockerfile, template, arch-specific file or package.json to build."""
+
+    type = "no-dockerfile"
+
+
+class DockerfileNotFoundError(ResolutionError):
+    """The specified dockerfile (compose ``build.dockerfile``) and its siblings are absent."""
+
+    type = "dockerfile-not-found"
+
+
+class TemplateError(ResolutionError):
+    """A template balena's builder would reject or treat as code; has line and column."""
+
+    type = "template-syntax"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, line=line, fix=fix)
+        self.column = column
+
+
+class TemplateVariableError(TemplateError):
+    """``%%NAME%%`` where NAME has no value; ``variable`` is NAME."""
+
+    type = "template-variable"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        variable: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, line=line, column=column, fix=fix)
+        self.variable = variable
+
+
+class TemplateSyntaxError(TemplateError):
+    """JavaScript the builder's template engine would run or reject; never evaluated here."""
+
+    type = "template-syntax"
+
+
+class PackageJsonError(ResolutionError):
+    """package.json is not valid JSON or has a field of the wrong type."""
+
+    type = "package-json"
+
+
+class NodeVersionError(ResolutionError):
+    """No node version in the shipped catalogue satisfies ``engines.node``; ``range`` is it."""
+
+    type = "node-version"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        range: str,
+        path: str | Path | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, fix=fix)
+        self.range = range
+
+
+class UnknownDeviceTypeError(ResolutionError):
+    """Not a device type slug or alias; ``suggestions`` are the nearest slugs."""
+
+    type = "unknown-device-type"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str,
+        suggestions: tuple[str, ...] = (),
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, fix=fix)
+        self.name = name
+        self.suggestions = suggestions
+
+
+class ComposeError(ResolutionError):
+    """A docker-compose.yml balena would reject; ``service`` and ``field`` say where."""
+
+    type = "compose"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        service: str | None = None,
+        field: str | None = None,
+        path: str | Path | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, fix=fix)
+        self.service = service
+        self.field = field
+
+
+class BaseImageMissing(BaseImageError):
+    """A ``FROM`` image that is neither present nor pullable."""
+
+    def __init__(self, message: str, *, image: str, stand_ins: tuple[str, ...] = (),
+                 fix: str | None = None) -> None:
+        super().__init__(message, fix=fix)
+        self.image = image
+        self.stand_ins = stand_ins
+
+
+class BuildError(BalenaLabError):
+    """A build on the engine failed; ``log`` holds the build output so far."""
+
+    def __init__(self, message: str, *, log: tuple[str, ...] = (), fix: str | None = None) -> None:
+        super().__init__(message, fix=fix)
+        self.log = log
+
+
+class BuildStepFailed(BuildError):
+    """One step of a build failed.
+
+    ``path`` and ``line`` point at the instruction in the ORIGINAL file (the
+    template line, not the substituted one); ``exit_code`` is the command's
+    exit status when the step ran a command.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        step: int,
+        instruction: str,
+        path: str | None,
+        line: int | None,
+        source: str | None,
+        exit_code: int | None,
+        log: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, log=log)
+        self.step = step
+        self.instruction = instruction
+        self.path = path
+        self.line = line
+        self.source = source
+        self.exit_code = exit_code
+
+
+class RunError(BalenaLabError):
+    """A container could not be created or run (missing image, bad command, ...)."""

@@ -21,5 +21,5 @@ mkdir -p "$DEST"
 [ -f "$DEST/package.json" ] || echo '{"name": "balena-lab-oracle", "private": true}' > "$DEST/package.json"
 # --ignore-scripts: no install hooks needed; only the JavaScript in dist/ is used.
 npm install --prefix "$DEST" --no-audit --no-fund --ignore-scripts --omit=dev \
-    "@balena/compose@$VERSION" "tar-stream@3"
+    "@balena/compose@$VERSION"
 echo "oracle: installed @balena/compose@$VERSION in $DEST"

@@ -24,6 +24,8 @@ from ..errors import BalenaLabError
 SUBCOMMANDS: tuple[str, ...] = (
     "doctor",
     "images",
+    "resolve",
+    "compose",
 )
 
 EXIT_USAGE_OR_INPUT = 2

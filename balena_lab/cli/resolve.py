@@ -1,0 +1,163 @@
+"""``balena-lab resolve``: which Dockerfile balena builds for a project, and why.
+
+With ``--json`` it prints exactly one JSON object on stdout, errors included
+(a contract other tools rely on)::
+
+    {"kind", "source", "dockerfile_name", "dockerfile", "candidates", "substitutions",
+     "error": null | {"type", "message"}}
+
+Exit status 0 on success, 1 on a resolution error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .. import devicetypes
+from ..arches import all_arches
+from ..compose import find_compose_file, load_compose
+from ..errors import ComposeError, ResolutionError
+from ..resolution import Resolution, resolve
+from ._output import print_json, table
+
+EXIT_RESOLUTION_ERROR = 1
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "resolve",
+        help="which Dockerfile balena builds for a device type, and what it says",
+        description="Resolve a project as balena's builder does: device-type file over arch "
+        "file over Dockerfile.template over Dockerfile over package.json, with %%%%NAME%%%% "
+        "substitution. Exit status 1 on a resolution error.",
+    )
+    parser.add_argument("dir", metavar="DIR", help="the project (service) directory")
+    parser.add_argument("--device-type", metavar="SLUG",
+                        help="the fleet's device type slug or alias (e.g. raspberrypi4-64)")
+    parser.add_argument("--arch", choices=list(all_arches()),
+                        help="the fleet's arch (default: the device type's)")
+    parser.add_argument("--dockerfile", metavar="PATH",
+                        help="a specified dockerfile path, as compose build.dockerfile")
+    parser.add_argument("--var", metavar="KEY=VALUE", action="append", default=[],
+                        help="an extra build variable (BALENA_APP_NAME=..., repeatable)")
+    parser.add_argument("--service", metavar="NAME",
+                        help="resolve this service of DIR's docker-compose.yml")
+    parser.add_argument("--matrix", action="store_true",
+                        help="which file every device type of the catalogue builds, by arch")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run, _parser=parser)
+
+
+def _variables(args: argparse.Namespace) -> dict[str, str]:
+    variables = {}
+    for item in args.var:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            args._parser.error(f"--var wants KEY=VALUE, not {item!r}")
+        variables[key] = value
+    return variables
+
+
+def error_object(error: ResolutionError) -> dict[str, Any]:
+    """The --json object for a failed resolution."""
+    candidates = [c.to_dict() for c in error.candidates if hasattr(c, "to_dict")]
+    return {"kind": None, "source": None, "dockerfile_name": None, "dockerfile": None,
+            "candidates": candidates, "substitutions": [],
+            "error": {"type": error.type, "message": error.message}}
+
+
+def _service_target(args: argparse.Namespace) -> tuple[str, str | None, str]:
+    """(folder, dockerfile, service name) of ``--service`` in DIR's compose file."""
+    path = find_compose_file(args.dir)
+    if path is None:
+        raise ComposeError(f"--service {args.service}: {args.dir} has no docker-compose.yml",
+                           service=args.service)
+    services = load_compose(path)["services"]
+    if args.service not in services:
+        raise ComposeError(f"no service {args.service!r}; services: {', '.join(services)}",
+                           service=args.service, path=path)
+    build = services[args.service].get("build")
+    if build is None:
+        raise ComposeError(f"service {args.service!r} has no build: (image only)",
+                           service=args.service, field="build", path=path)
+    context, dockerfile = (build, None) if isinstance(build, str) else (
+        build.get("context", "."), build.get("dockerfile"))
+    return f"{args.dir}/{context}", args.dockerfile or dockerfile, args.service
+
+
+def run(args: argparse.Namespace) -> int:
+    variables = _variables(args)
+    if args.matrix:
+        return _run_matrix(args, variables)
+    if not args.device_type:
+        args._parser.error("--device-type is required (or use --matrix)")
+    try:
+        folder, dockerfile, service = args.dir, args.dockerfile, "main"
+        if args.service:
+            folder, dockerfile, service = _service_target(args)
+        resolution = resolve(folder, args.device_type, args.arch, dockerfile=dockerfile,
+                             variables=variables, service_name=service)
+    except ResolutionError as error:
+        if args.json:
+            print_json(error_object(error))
+        else:
+            print(f"balena-lab: resolution failed: {error}", file=sys.stderr)
+            _print_candidates(error.candidates)
+        return EXIT_RESOLUTION_ERROR
+    if args.json:
+        print_json(resolution.to_dict())
+    else:
+        _explain(resolution)
+    return 0
+
+
+def _print_candidates(candidates: tuple[Any, ...]) -> None:
+    if candidates:
+        rows = [[c.outcome, c.path, c.kind or "-", c.reason] for c in candidates]
+        print(table(rows, ["outcome", "file", "kind", "why"]))
+
+
+def _explain(r: Resolution) -> None:
+    print(f"{r.device_type} ({r.arch}): balena builds {r.source} as {r.dockerfile_name} "
+          f"[{r.kind}; builder: {r.builder_resolver}]\n")
+    _print_candidates(r.candidates)
+    if r.substitutions:
+        print("\nSubstitutions:")
+        for s in r.substitutions:
+            print(f"  line {s.line}, column {s.column}: %%{s.variable}%% -> {s.value}")
+    for note in r.notes:
+        print(f"note: {note}")
+    print(f"\n--- {r.dockerfile_name} ---")
+    print(r.dockerfile, end="" if r.dockerfile.endswith("\n") else "\n")
+
+
+def _run_matrix(args: argparse.Namespace, variables: dict[str, str]) -> int:
+    by_arch: dict[str, list[dict[str, Any]]] = {}
+    for arch, devices in devicetypes.device_types_by_arch().items():
+        for device in devices:
+            try:
+                r = resolve(args.dir, device.slug, args.arch, dockerfile=args.dockerfile,
+                            variables=variables)
+                row: dict[str, Any] = {"device_type": device.slug, "kind": r.kind,
+                                       "source": r.source, "error": None}
+            except ResolutionError as error:
+                row = {"device_type": device.slug, "kind": None, "source": None,
+                       "error": {"type": error.type, "message": error.message}}
+            by_arch.setdefault(args.arch or arch, []).append(row)
+    if args.json:
+        print_json({"arches": by_arch})
+    else:
+        for arch, rows in by_arch.items():
+            print(f"{arch}:")
+            groups: dict[str, list[str]] = {}
+            for row in rows:
+                what = (f"{row['source']} ({row['kind']})" if row["error"] is None
+                        else f"error: {row['error']['type']}")
+                groups.setdefault(what, []).append(row["device_type"])
+            for what, slugs in groups.items():
+                shown = ", ".join(slugs[:6]) + (", ..." if len(slugs) > 6 else "")
+                print(f"  {what}: {len(slugs)} device type(s) ({shown})")
+    failed = any(row["error"] for rows in by_arch.values() for row in rows)
+    return EXIT_RESOLUTION_ERROR if failed else 0
