@@ -24,6 +24,8 @@ from ..errors import BalenaLabError
 SUBCOMMANDS: tuple[str, ...] = (
     "doctor",
     "images",
+    "explain",
+    "lint",
     "resolve",
     "compose",
 )

@@ -1,0 +1,231 @@
+"""Explain a Dockerfile line by line, in the words of balena's page.
+
+``explain(dockerfile)`` returns an :class:`Explanation`: a table in a
+notebook (``_repr_html_``), plain text in a terminal (``str``), a list of
+dicts for JSON.  All wording comes from ``balena_lab/data/instructions.yaml``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .._data import load
+from .model import Dockerfile, Instruction
+from .parser import parse
+
+_DEFAULT_SHELL = ("/bin/sh", "-c")
+_BUILD_TIME = frozenset({"RUN"})
+
+
+def _texts() -> dict[str, Any]:
+    return load("instructions.yaml")  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainedInstruction:
+    """One instruction with what it does in general and what this line does."""
+
+    start_line: int
+    end_line: int
+    name: str
+    source: str
+    this_line: str
+    about: str
+    reference: str
+
+    @property
+    def lines(self) -> str:
+        if self.start_line == self.end_line:
+            return str(self.start_line)
+        return f"{self.start_line}-{self.end_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Every instruction of a Dockerfile, explained."""
+
+    path: str | None
+    rows: tuple[ExplainedInstruction, ...]
+
+    def __str__(self) -> str:
+        out = [f"{self.path or 'Dockerfile'}: {len(self.rows)} instructions", ""]
+        seen: set[str] = set()
+        for row in self.rows:
+            source = row.source.splitlines()
+            out.append(f"{row.lines:>7}  {source[0]}")
+            out.extend(f"{'':>7}  {line}" for line in source[1:])
+            out.extend(
+                textwrap.wrap(
+                    row.this_line, 96, initial_indent=" " * 9 + "-> ", subsequent_indent=" " * 11
+                )
+            )
+            if row.name not in seen:  # the general text once per instruction name
+                seen.add(row.name)
+                out.extend(
+                    textwrap.wrap(
+                        f"{row.name}: {row.about} ({row.reference})",
+                        96,
+                        initial_indent=" " * 9,
+                        subsequent_indent=" " * 9,
+                    )
+                )
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            "<tr>"
+            f"<td style='text-align:right'>{row.lines}</td>"
+            f"<td style='text-align:left'><pre style='margin:0'>{html.escape(row.source)}</pre></td>"
+            f"<td style='text-align:left'>{html.escape(row.this_line)}</td>"
+            f"<td style='text-align:left'>{html.escape(row.about)} "
+            f"<a href='{html.escape(row.reference)}' target='_blank'>{row.name}</a></td>"
+            "</tr>"
+            for row in self.rows
+        )
+        return (
+            f"<table><caption>{html.escape(self.path or 'Dockerfile')}</caption>"
+            "<tr><th>line</th><th>instruction</th><th>what this line does</th>"
+            f"<th>what the instruction does</th></tr>{rows}</table>"
+        )
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "start_line": r.start_line,
+                "end_line": r.end_line,
+                "name": r.name,
+                "source": r.source,
+                "this_line": r.this_line,
+                "about": r.about,
+                "reference": r.reference,
+            }
+            for r in self.rows
+        ]
+
+
+def _code(words: tuple[str, ...]) -> str:
+    return json.dumps(list(words))
+
+
+def _quote_list(words: tuple[str, ...]) -> str:
+    return ", ".join(f"`{w}`" for w in words) or "nothing"
+
+
+def _runs(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str]) -> str:
+    when = lines["build_time"] if instruction.name in _BUILD_TIME else lines["start_time"]
+    shell_text = " ".join(shell)
+    if instruction.form == "exec":
+        if not instruction.args:
+            return lines["exec_empty"]
+        return lines["exec"].format(argv=_code(instruction.args), when=when)
+    if not instruction.args:
+        return f"{instruction.name} without a command"
+    command = instruction.args[0]
+    if instruction.json_error:
+        return lines["not_json"].format(
+            why=instruction.json_error, shell=shell_text, command=command, when=when
+        )
+    key = "entrypoint_shell" if instruction.name == "ENTRYPOINT" else "shell"
+    return lines[key].format(shell=shell_text, command=command, when=when)
+
+
+def _copies(instruction: Instruction, lines: dict[str, str]) -> str:
+    if len(instruction.args) < 2:
+        return f"{instruction.name} needs a source and a destination"
+    *sources, dest = instruction.args
+    quoted = _quote_list(tuple(sources))
+    stage = instruction.flag("from")
+    if stage:
+        return lines["copy_from"].format(sources=quoted, stage=stage, dest=dest)
+    if instruction.name == "ADD":
+        urls = [s for s in sources if "://" in s or s.startswith("git@")]
+        if urls:
+            return lines["add_url"].format(url=urls[0], dest=dest)
+        return lines["add_local"].format(sources=quoted, dest=dest)
+    return lines["copy"].format(sources=quoted, dest=dest)
+
+
+def _healthcheck(instruction: Instruction, lines: dict[str, str]) -> str:
+    kind, *command = instruction.args
+    if kind.upper() == "NONE" or not command:
+        return lines["healthcheck_none"]
+    shown = _code(tuple(command)) if instruction.form == "exec" else command[0]
+    return lines["healthcheck"].format(command=shown)
+
+
+_SIMPLE: dict[str, Callable[[Instruction, dict[str, str]], str]] = {
+    "USER": lambda i, lines: lines["user"].format(user=i.args[0]),
+    "LABEL": lambda i, lines: lines["label"].format(names=_quote_list(i.args[0::2])),
+    "VOLUME": lambda i, lines: lines["volume"].format(paths=_quote_list(i.args)),
+    "HEALTHCHECK": _healthcheck,
+    "SHELL": lambda i, lines: lines["shell_instruction"].format(argv=_code(i.args)),
+    "STOPSIGNAL": lambda i, lines: lines["stopsignal"].format(signal=i.args[0]),
+    "MAINTAINER": lambda i, lines: lines["maintainer"].format(author=i.args[0]),
+}
+
+
+def _this_line(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str]) -> str:
+    name, args = instruction.name, instruction.args
+    if not instruction.known:
+        text = lines["unknown"].format(name=instruction.keyword)
+    elif name in ("RUN", "CMD", "ENTRYPOINT"):
+        text = _runs(instruction, shell, lines)
+    elif name in ("COPY", "ADD"):
+        text = _copies(instruction, lines)
+    elif name == "FROM" and args:
+        alias = args[2] if len(args) >= 3 and args[1].upper() == "AS" else None
+        key = "from_alias" if alias else "from"
+        text = lines[key].format(image=args[0], alias=alias)
+    elif name == "ONBUILD" and instruction.trigger is not None:
+        text = lines["onbuild"].format(trigger=instruction.trigger.original.strip())
+    elif name == "ENV" and args:
+        text = lines["env"].format(names=_quote_list(args[0::2]))
+    elif name == "ARG" and args:
+        text = lines["arg"].format(names=_quote_list(tuple(a.split("=", 1)[0] for a in args)))
+    elif name == "WORKDIR" and args:
+        text = lines["workdir"].format(path=args[0])
+    elif name == "EXPOSE" and args:
+        text = lines["expose"].format(ports=_quote_list(args))
+    elif args and name in _SIMPLE:
+        text = _SIMPLE[name](instruction, lines)
+    else:  # e.g. an instruction without arguments: say what the instruction is for
+        text = _texts()["instructions"][name]["about"].split(". ")[0].rstrip(".")
+    for heredoc in instruction.heredocs:
+        text += "; " + lines["heredoc"].format(
+            name=heredoc.name, start=heredoc.start_line, end=heredoc.end_line
+        )
+    return text
+
+
+def explain(dockerfile: Dockerfile | str) -> Explanation:
+    """Explain every instruction of ``dockerfile`` (a parsed one or its text)."""
+    if isinstance(dockerfile, str):
+        dockerfile = parse(dockerfile)
+    texts = _texts()
+    lines: dict[str, str] = texts["lines"]
+    shell: tuple[str, ...] = _DEFAULT_SHELL
+    rows = []
+    for instruction in dockerfile.instructions:
+        if instruction.name == "FROM":
+            shell = _DEFAULT_SHELL  # SHELL lasts until the end of its stage
+        entry = texts["instructions"].get(instruction.name, texts["unknown"])
+        rows.append(
+            ExplainedInstruction(
+                start_line=instruction.start_line,
+                end_line=instruction.end_line,
+                name=instruction.name if instruction.known else instruction.keyword,
+                source=instruction.source,
+                this_line=_this_line(instruction, shell, lines),
+                about=entry["about"],
+                reference=entry["reference"],
+            )
+        )
+        if instruction.name == "SHELL" and instruction.form == "exec" and instruction.args:
+            shell = instruction.args
+    return Explanation(path=dockerfile.path, rows=tuple(rows))

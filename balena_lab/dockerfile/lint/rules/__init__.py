@@ -1,0 +1,10 @@
+"""The BLxxx rules, one small function each, grouped by the page topic they teach.
+
+Importing this package registers every rule in :data:`..registry.RULES`.
+"""
+
+from __future__ import annotations
+
+from . import add, build_variables, buildkit, exec_form, structure, tmp_balena
+
+__all__ = ["add", "build_variables", "buildkit", "exec_form", "structure", "tmp_balena"]

@@ -1,0 +1,52 @@
+"""Reading a Dockerfile's bytes into text, with typed errors for what is not text."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UnreadableInputError
+
+BOM = "\ufeff"
+
+
+def decode(data: bytes, *, path: str | None = None) -> str:
+    """``data`` as text, or :class:`UnreadableInputError` naming the line that is not.
+
+    Docker reads bytes and would carry on with garbage; a learner is better
+    served by "line 3 is not UTF-8" than by a mysterious build failure.
+    """
+    if not data.strip():
+        raise UnreadableInputError("empty file: a Dockerfile needs at least a FROM line", path=path)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise UnreadableInputError(
+            "binary data (a NUL byte): not a Dockerfile", path=path, line=line
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UnreadableInputError(
+            f"byte 0x{data[error.start]:02x} is not UTF-8 text",
+            path=path,
+            line=line,
+            fix="save the file as UTF-8",
+        ) from None
+
+
+def read(path: str | Path) -> tuple[str, str]:
+    """Read ``path`` (``-`` is standard input) and return ``(text, name)``."""
+    name = str(path)
+    if name == "-":
+        return decode(sys.stdin.buffer.read(), path="<stdin>"), "<stdin>"
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UnreadableInputError("no such file", path=name) from None
+    except IsADirectoryError:
+        raise UnreadableInputError("is a directory, not a Dockerfile", path=name) from None
+    except OSError as error:
+        raise UnreadableInputError(f"cannot read: {error.strerror}", path=name) from None
+    return decode(data, path=name), name

@@ -1,0 +1,5 @@
+FROM alpine
+CMD ["a"]
+RUN echo after
+CMD ["b"]
+EXPOSE 80

@@ -1,0 +1,4 @@
+#ESCAPE = `  
+FROM alpine
+RUN echo a `
+  b

@@ -1,0 +1,3 @@
+FROM alpine
+CMD ["python3", \
+     "app.py"]

@@ -1,0 +1,4 @@
+FROM alpine
+RUN cat <<EOF > /etc/motd && echo ${X:-y}
+hello
+EOF

@@ -1,0 +1,6 @@
+FROM alpine
+RUN <<A <<B
+a
+A
+b
+B

@@ -1,0 +1,3 @@
+FROM alpine
+RUN rm -rf /tmp/*
+CMD rm -rf /tmp/balena && ./start.sh
