@@ -254,7 +254,7 @@ def _build_from_rootfs(
             raise BootstrapError(f"importing the {arch.name} rootfs failed: {error.explanation}") from None
     if image_id is None:
         image_id = client.images.get(tag).id
-    return image_id
+    return str(image_id)
 
 
 def verify(client: docker.DockerClient, tag: str, arch: Arch) -> str:
@@ -271,7 +271,7 @@ def verify(client: docker.DockerClient, tag: str, arch: Arch) -> str:
             f"{tag} records platform {recorded[0]}/{recorded[1]}, expected {arch.docker_platform}"
         )
     output = client.containers.run(tag, ["uname", "-m"], remove=True, platform=arch.docker_platform)
-    machine = output.decode().strip()
+    machine = str(output.decode().strip())
     if machine != arch.uname_machine:
         raise BaseImageError(
             f"uname -m in {tag} prints {machine!r}, expected {arch.uname_machine!r}"

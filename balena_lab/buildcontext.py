@@ -229,11 +229,12 @@ def create(
     present = {entry.path for entry in entries}
     for name in sorted(always - present):
         full = root / name
-        if dockerfile_text is None or name != dockerfile_name:
-            if full.is_file() and not full.is_symlink():
-                entries.append(_Entry(name, str(full), full.stat()))
+        wanted = dockerfile_text is None or name != dockerfile_name
+        if wanted and full.is_file() and not full.is_symlink():
+            entries.append(_Entry(name, str(full), full.stat()))
 
-    archive: IO[bytes] = fileobj if fileobj is not None else tempfile.TemporaryFile()
+    # The caller owns the archive (and closes it): no context manager here.
+    archive: IO[bytes] = fileobj if fileobj is not None else tempfile.TemporaryFile()  # noqa: SIM115
     total = 0
     files: list[str] = []
     symlinks: list[str] = []

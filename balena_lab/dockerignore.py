@@ -86,7 +86,7 @@ def _translate(pattern: str) -> str:
                 out.append(r"\[")
             else:
                 body = pattern[i:end]
-                if body.startswith("^") or body.startswith("!"):
+                if body.startswith(("^", "!")):
                     body = "^" + body[1:]
                 out.append("[" + body.replace("\\", "\\\\") + "]")
                 i = end + 1

@@ -22,7 +22,7 @@ def _missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def docker_client() -> Iterator["docker.DockerClient"]:  # type: ignore[name-defined]  # noqa: F821
+def docker_client() -> Iterator[docker.DockerClient]:  # type: ignore[name-defined]  # noqa: F821
     from balena_lab.engine import connect
     from balena_lab.errors import EngineUnreachable
 
@@ -35,7 +35,7 @@ def docker_client() -> Iterator["docker.DockerClient"]:  # type: ignore[name-def
 
 
 @pytest.fixture(scope="session")
-def base_images(docker_client: "docker.DockerClient") -> dict[str, str]:  # type: ignore[name-defined]  # noqa: F821
+def base_images(docker_client: docker.DockerClient) -> dict[str, str]:  # type: ignore[name-defined]  # noqa: F821
     """The default arches' base images, made for real if missing: arch -> tag.
 
     ``make test`` bootstraps them before pytest starts, so here this is

@@ -17,7 +17,7 @@ from tests.conftest import REQUIRE_DOCKER
 def _doctor_json(**env: str) -> tuple[int, dict]:
     result = subprocess.run(
         [sys.executable, "-m", "balena_lab", "doctor", "--json"],
-        capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
+        capture_output=True, text=True, env={**os.environ, **env}, timeout=120, check=False,
     )
     return result.returncode, json.loads(result.stdout)
 
@@ -36,7 +36,7 @@ def test_doctor_reports_the_engine(docker_client: docker.DockerClient) -> None:
     assert "classic" in builder.detail
 
 
-def test_doctor_without_an_engine_says_what_to_run(tmp_path: "os.PathLike[str]") -> None:
+def test_doctor_without_an_engine_says_what_to_run(tmp_path: os.PathLike[str]) -> None:
     code, report = _doctor_json(DOCKER_HOST=f"unix://{tmp_path}/no-engine.sock")
     assert code == 1
     assert report["ok"] is False
@@ -48,9 +48,9 @@ def test_doctor_without_an_engine_says_what_to_run(tmp_path: "os.PathLike[str]")
     assert _by_name(report)["base image amd64"]["status"] == "skip"
 
 
-def test_doctor_text_output_lists_fixes(tmp_path: "os.PathLike[str]") -> None:
+def test_doctor_text_output_lists_fixes(tmp_path: os.PathLike[str]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "balena_lab", "doctor"], capture_output=True, text=True,
+        [sys.executable, "-m", "balena_lab", "doctor"], capture_output=True, text=True, check=False,
         env={**os.environ, "DOCKER_HOST": f"unix://{tmp_path}/none.sock"}, timeout=120,
     )
     assert result.returncode == 1

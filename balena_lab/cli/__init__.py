@@ -28,6 +28,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "lint",
     "resolve",
     "compose",
+    "build",
+    "run",
 )
 
 EXIT_USAGE_OR_INPUT = 2

@@ -30,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
         "resolve",
         help="which Dockerfile balena builds for a device type, and what it says",
         description="Resolve a project as balena's builder does: device-type file over arch "
-        "file over Dockerfile.template over Dockerfile over package.json, with %%%%NAME%%%% "
+        "file over Dockerfile.template over Dockerfile over package.json, with %%NAME%% "
         "substitution. Exit status 1 on a resolution error.",
     )
     parser.add_argument("dir", metavar="DIR", help="the project (service) directory")
