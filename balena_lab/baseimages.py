@@ -279,8 +279,12 @@ def verify(client: docker.DockerClient, tag: str, arch: Arch) -> str:
     return machine
 
 
-def prune(client: docker.DockerClient, *, base_images: bool = True) -> list[str]:
-    """Remove the images balena_lab made (all of them, or all but the base images).
+#: Image kinds that several builds share and that take minutes to make again.
+SHARED_KINDS = frozenset({BASE_IMAGE_KIND, "stand-in"})
+
+
+def prune(client: docker.DockerClient, *, include_shared: bool = False) -> list[str]:
+    """Remove the images balena_lab built; with ``include_shared``, base images and stand-ins too.
 
     Only images labelled ``io.balena-lab.managed`` are considered, and of
     those only the names in balena_lab's namespace are removed: an image
@@ -290,9 +294,11 @@ def prune(client: docker.DockerClient, *, base_images: bool = True) -> list[str]
     removed: list[str] = []
     for image in client.images.list(filters={"label": f"{MANAGED_LABEL}=true"}):
         labels = image.attrs.get("Config", {}).get("Labels") or {}
-        if not base_images and labels.get(KIND_LABEL) == BASE_IMAGE_KIND:
-            continue
         names = [tag for tag in image.tags if tag.startswith(NAMESPACE)] if image.tags else [image.id]
+        # balena_lab's builds override the kind they inherit from their base image.
+        shared = labels.get(KIND_LABEL) in SHARED_KINDS
+        if shared and not include_shared:
+            continue
         for name in names:
             try:
                 client.images.remove(name, noprune=False)

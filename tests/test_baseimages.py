@@ -95,11 +95,11 @@ def _labelled_image(client: docker.DockerClient, base: str, label: str) -> str:
     return image.id
 
 
-def test_prune_keep_base_removes_only_built_images(
+def test_prune_removes_built_images_and_keeps_shared_ones(
     docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
     built = _labelled_image(docker_client, base_images["amd64"], "build")
-    removed = baseimages.prune(docker_client, base_images=False)
+    removed = baseimages.prune(docker_client)
     assert "balena-lab/test-prune:latest" in removed
     with pytest.raises(docker.errors.ImageNotFound):
         docker_client.images.get(built)
@@ -113,9 +113,24 @@ def test_prune_leaves_names_that_are_not_ours(
     built = _labelled_image(docker_client, base_images["amd64"], "build")
     docker_client.images.get(built).tag("someone-else/app", "mine")
     try:
-        removed = baseimages.prune(docker_client, base_images=False)
+        removed = baseimages.prune(docker_client)
         assert "balena-lab/test-prune:latest" in removed
         assert "someone-else/app:mine" not in removed
         assert docker_client.images.get("someone-else/app:mine").id == built
     finally:
         docker_client.images.remove("someone-else/app:mine")
+
+
+def test_prune_command_keeps_base_images(
+    docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    import subprocess
+    import sys
+
+    _labelled_image(docker_client, base_images["amd64"], "build")
+    result = subprocess.run([sys.executable, "-m", "balena_lab", "images", "prune"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "removed balena-lab/test-prune:latest" in result.stdout
+    for tag in base_images.values():
+        docker_client.images.get(tag)

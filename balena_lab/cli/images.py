@@ -40,10 +40,12 @@ def add_parser(subparsers: Any) -> None:
     listing.set_defaults(run=run_list)
 
     prune = commands.add_parser(
-        "prune", help="remove the images balena_lab made (labelled io.balena-lab.managed)",
+        "prune", help="remove the images balena_lab built (labelled io.balena-lab.managed)",
+        description="Remove the images balena_lab built. The base images and the stand-ins "
+        "stay unless --all is given (they take minutes to make again).",
     )
     prune.add_argument(
-        "--keep-base", action="store_true", help="keep the base images, remove only built ones",
+        "--all", action="store_true", help="remove the base images and stand-ins too",
     )
     prune.set_defaults(run=run_prune)
 
@@ -91,7 +93,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
-    removed = baseimages.prune(connect(), base_images=not args.keep_base)
+    removed = baseimages.prune(connect(), include_shared=args.all)
     for name in removed:
         print(f"removed {name}")
     print(f"{len(removed)} image(s) removed.")
