@@ -28,8 +28,25 @@ def split_flags(line: str) -> tuple[str, tuple[str, ...]]:
 
     Like BuildKit's extractBuilderFlags: quotes group (and are dropped), a
     backslash always escapes the next character (whatever ``# escape=`` says),
-    and a lone ``--`` ends the flags.
+    and a lone ``--`` ends the flags.  That Go code walks bytes, not
+    characters, so a non-ASCII flag comes out byte by byte as Latin-1 (and
+    the bytes 0x85 and 0xA0 count as spaces); we do the same.
     """
+    rest, flags = _split_flags(as_go_bytes(line))
+    return from_go_bytes(rest), flags
+
+
+def as_go_bytes(text: str) -> str:
+    """``text`` as Go code that indexes bytes sees it: one Latin-1 char per UTF-8 byte."""
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+def from_go_bytes(text: str) -> str:
+    """Undo :func:`as_go_bytes` (a cut inside a character becomes U+FFFD)."""
+    return text if text.isascii() else text.encode("latin-1").decode("utf-8", errors="replace")
+
+
+def _split_flags(line: str) -> tuple[str, tuple[str, ...]]:
     flags: list[str] = []
     pos, end = 0, len(line)
     while True:

@@ -125,7 +125,7 @@ def _runs(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str
             return lines["exec_empty"]
         return lines["exec"].format(argv=_code(instruction.args), when=when)
     if not instruction.args:
-        return f"{instruction.name} without a command"
+        return lines["no_command"].format(name=instruction.name)
     command = instruction.args[0]
     if instruction.json_error:
         return lines["not_json"].format(
@@ -137,7 +137,7 @@ def _runs(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str
 
 def _copies(instruction: Instruction, lines: dict[str, str]) -> str:
     if len(instruction.args) < 2:
-        return f"{instruction.name} needs a source and a destination"
+        return lines["no_destination"].format(name=instruction.name)
     *sources, dest = instruction.args
     quoted = _quote_list(tuple(sources))
     stage = instruction.flag("from")

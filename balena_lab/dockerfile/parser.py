@@ -37,7 +37,16 @@ from typing import Any
 
 from ..errors import DockerfileSyntaxError, UnreadableInputError
 from . import source as _source
-from ._lex import GO_SPACE, WHITESPACE_RUN, go_trim, parse_words, shell_words, split_flags
+from ._lex import (
+    GO_SPACE,
+    WHITESPACE_RUN,
+    as_go_bytes,
+    from_go_bytes,
+    go_trim,
+    parse_words,
+    shell_words,
+    split_flags,
+)
 from .model import Comment, Directive, Dockerfile, Form, Heredoc, Instruction
 
 # Go's regexp \s is [\t\n\f\r ]: not \v, not Unicode spaces.
@@ -138,8 +147,11 @@ def _name_values(keyword: str) -> Callable[[str, str], _Parsed]:
 def _healthcheck(rest: str, escape: str) -> _Parsed:
     if not rest:
         return (), "other", None
-    parts = re.split(f"[{GO_SPACE}]", rest, maxsplit=1)
-    kind, command = parts[0], (parts[1].lstrip(GO_SPACE) if len(parts) > 1 else "")
+    # BuildKit finds the end of the first word byte by byte.
+    raw = as_go_bytes(rest)
+    parts = re.split(f"[{GO_SPACE}]", raw, maxsplit=1)
+    kind = from_go_bytes(parts[0])
+    command = from_go_bytes(parts[1].lstrip(GO_SPACE)) if len(parts) > 1 else ""
     args, form, why = _maybe_json(command, escape)
     return (kind, *args), form, why
 

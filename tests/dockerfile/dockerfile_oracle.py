@@ -14,6 +14,10 @@ from balena_lab.dockerfile import Instruction, parse
 from balena_lab.errors import BalenaLabError
 
 
+class OracleCannotSay(Exception):
+    """The binding itself failed on this text, so there is nothing to compare with."""
+
+
 @dataclass(frozen=True)
 class Seen:
     """What both parsers can tell about one instruction."""
@@ -25,6 +29,9 @@ class Seen:
     start_line: int
     end_line: int
     heredocs: tuple[tuple[str, str], ...]
+    # The logical line; None where the binding glues heredoc bodies into it
+    # (see test_heredoc_bodies_are_not_in_original) and for ONBUILD.
+    original: str | None
 
 
 def from_oracle(text: str) -> list[Seen] | str:
@@ -33,6 +40,9 @@ def from_oracle(text: str) -> list[Seen] | str:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as error:
         return f"error: {error}"
+    except UnicodeDecodeError as error:
+        # Go cut a character in two (see _lex.split_flags) and the binding cannot decode it.
+        raise OracleCannotSay(text) from error
     seen = []
     for c in commands:
         name = (c.cmd or "").upper()
@@ -42,7 +52,10 @@ def from_oracle(text: str) -> list[Seen] | str:
         if c.sub_cmd:
             name = f"ONBUILD {c.sub_cmd.upper()}"
         heredocs = tuple((h.name, h.content) for h in c.heredocs)
-        seen.append(Seen(name, args, tuple(c.flags), c.json, c.start_line, c.end_line, heredocs))
+        original = None if c.heredocs or c.sub_cmd else (c.original or "")
+        seen.append(
+            Seen(name, args, tuple(c.flags), c.json, c.start_line, c.end_line, heredocs, original)
+        )
     return seen
 
 
@@ -64,7 +77,8 @@ def _seen(i: Instruction) -> Seen:
     heredocs = tuple((h.name, h.content) for h in i.heredocs)
     if i.trigger is not None:
         heredocs = ()  # see test_onbuild_keeps_its_heredocs
-    return Seen(name, args, flags, exec_form, i.start_line, i.end_line, heredocs)
+    original = None if i.heredocs or i.trigger else i.original
+    return Seen(name, args, flags, exec_form, i.start_line, i.end_line, heredocs, original)
 
 
 def same_reading(text: str) -> tuple[list[Seen] | str, list[Seen] | str]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dockerfile_oracle import from_oracle, from_ours, same_reading
-from hypothesis import HealthCheck, given, settings
-from strategies import dockerfile_text
+from dockerfile_oracle import OracleCannotSay, from_oracle, from_ours, same_reading
+from dockerfile_strategies import dockerfile_text
+from hypothesis import HealthCheck, given, reject, settings
 
 from balena_lab.dockerfile import parse
 
@@ -32,7 +32,10 @@ def test_corpus_is_not_empty() -> None:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dockerfile_text())
 def test_generated_dockerfiles_read_as_docker_reads_them(text: str) -> None:
-    ours, theirs = same_reading(text)
+    try:
+        ours, theirs = same_reading(text)
+    except OracleCannotSay:
+        reject()
     assert ours == theirs
 
 
@@ -139,3 +142,11 @@ def test_why_not_dockerfile_parse() -> None:
     for text in (heredoc, empty_continuation, backslash_at_eof):
         assert [i.name for i in parse(text).instructions] == ["FROM", "RUN"]
         assert from_ours(text) == from_oracle(text)
+
+
+def test_non_ascii_flags_are_read_byte_by_byte_as_docker_does() -> None:
+    """Not a difference but a surprise worth pinning: BuildKit's flag splitter walks
+    bytes, so ``é`` in a flag value arrives as two Latin-1 characters, and we agree."""
+    text = "FROM a\nCOPY --chown=é a b\n"
+    assert parse(text).instructions[1].flags == ("--chown=Ã©",)
+    assert from_ours(text) == from_oracle(text)

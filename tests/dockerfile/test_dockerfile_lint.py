@@ -83,6 +83,11 @@ CASES: dict[str, tuple[str, int, str]] = {
     "BL016": ("FROM a\nRUNN echo\n", 2, "FROM a\nrun echo\n"),
     "BL017": ("FROM a\nRUN echo \\", 2, "FROM a\nRUN echo \\\n  done\n"),
     "BL018": ("FROM a\nRUN a \\\n\n  b\n", 3, "FROM a\nRUN a \\\n  # comment\n  b\n"),
+    "BL019": (
+        "FROM a\nCOPY app.py\n",
+        2,
+        'FROM a AS build\nCOPY a b\nSHELL ["bash", "-c"]\nHEALTHCHECK NONE\nONBUILD RUN x\n',
+    ),
 }
 
 
@@ -118,6 +123,36 @@ def test_unknown_build_variable_in_template() -> None:
 def test_known_build_variables_in_template_are_fine() -> None:
     text = "FROM balenalib/%%BALENA_ARCH%%-%%RESIN_MACHINE_NAME%%\nRUN echo %%BALENA_APP_NAME%%\n"
     assert lint(text, template=True).findings == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("FROM a b", "one or three arguments"),
+        ("FROM a AS 1stage", "invalid name for build stage"),
+        ("EXPOSE", "at least one argument"),
+        ("WORKDIR", "exactly one argument"),
+        ("SHELL bash -c", "JSON form"),
+        ("HEALTHCHECK CURL x", "Unknown type"),
+        ("HEALTHCHECK NONE x", "takes no arguments"),
+        ("HEALTHCHECK CMD", "Missing command"),
+        ("ONBUILD ONBUILD RUN x", "Chaining ONBUILD"),
+        ("ONBUILD FROM x", "isn't allowed as an ONBUILD trigger"),
+    ],
+)
+def test_docker_rejects(line: str, problem: str) -> None:
+    found = [f for f in lint(f"FROM a\n{line}\n").findings if f.rule == "BL019"]
+    assert len(found) == 1 and problem in found[0].message and found[0].start_line == 2
+
+
+def test_only_args_and_no_from() -> None:
+    (finding,) = lint("ARG A=1\nARG B\n").findings
+    assert (finding.rule, finding.start_line) == ("BL001", 1) and "no FROM" in finding.message
+
+
+def test_buildkit_flag_in_an_onbuild_trigger() -> None:
+    (finding,) = lint("FROM a\nONBUILD RUN --mount=type=cache,target=/c make\n").findings
+    assert finding.rule == "BL015" and "requires BuildKit" in finding.message
 
 
 def test_plain_dockerfile_does_not_check_variable_names() -> None:

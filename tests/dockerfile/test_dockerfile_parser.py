@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from dockerfile_strategies import dockerfile_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from balena_lab.dockerfile import parse, parse_file
+from balena_lab.dockerfile.explain import explain
+from balena_lab.dockerfile.lint import lint
 from balena_lab.errors import DockerfileSyntaxError, InputError, UnreadableInputError
 
 
@@ -158,3 +163,21 @@ def test_line_longer_than_dockers_limit() -> None:
 def test_every_error_is_an_input_error() -> None:
     assert issubclass(DockerfileSyntaxError, InputError)
     assert issubclass(UnreadableInputError, InputError)
+
+
+# --- Whatever comes in: a result or a typed error, never another exception.
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=200), dockerfile_text().map(str.encode)))
+def test_any_bytes_parse_lint_and_explain_or_raise_input_error(data: bytes) -> None:
+    try:
+        parsed = parse(data, path="Dockerfile")
+    except InputError as error:
+        assert error.path == "Dockerfile"
+        return
+    assert parsed.instructions
+    assert all(1 <= i.start_line <= i.end_line <= parsed.line_count for i in parsed.instructions)
+    lint(parsed, template=True)
+    lint(parsed, template=False)
+    assert len(explain(parsed).rows) == len(parsed.instructions)

@@ -61,7 +61,7 @@ def lint(
         template = is_template(name)
     ctx = Context(dockerfile, template, Path(context) if context is not None else None)
     findings = [
-        Finding(rule.id, rule.severity, hit.start_line, hit.end_line, hit.message, rule.link)  # type: ignore[arg-type]
+        Finding(rule.id, rule.severity, hit.start_line, hit.end_line, hit.message, rule.link)
         for rule in RULES.values()
         for hit in rule.check(ctx)
     ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..._data import load
 from ..model import Dockerfile, Instruction
+from .report import Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ Check = Callable[[Context], Iterable[Hit]]
 class Rule:
     id: str
     name: str
-    severity: str
+    severity: Severity
     summary: str
     link: str
     check: Check

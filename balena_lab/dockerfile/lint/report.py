@@ -32,6 +32,9 @@ class Finding:
             return str(self.start_line)
         return f"{self.start_line}-{self.end_line}"
 
+    def __str__(self) -> str:
+        return f"{self.lines}: {self.severity} {self.rule} {self.message}"
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 

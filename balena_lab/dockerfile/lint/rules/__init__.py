@@ -5,6 +5,14 @@ Importing this package registers every rule in :data:`..registry.RULES`.
 
 from __future__ import annotations
 
-from . import add, build_variables, buildkit, exec_form, structure, tmp_balena
+from . import add, arguments, build_variables, buildkit, exec_form, structure, tmp_balena
 
-__all__ = ["add", "build_variables", "buildkit", "exec_form", "structure", "tmp_balena"]
+__all__ = [
+    "add",
+    "arguments",
+    "build_variables",
+    "buildkit",
+    "exec_form",
+    "structure",
+    "tmp_balena",
+]

@@ -43,6 +43,6 @@ def flag_needs_buildkit(context: Context) -> Iterator[Hit]:
             if name in BUILDKIT_FLAGS.get(instruction.name, ()):
                 yield Hit.at(
                     instruction,
-                    f"{instruction.name} --{name} needs BuildKit; the classic builder of this "
-                    "engine stops with an unknown flag",
+                    f"{instruction.name} --{name}: the classic builder of this engine stops "
+                    f"with 'the --{name} option requires BuildKit'",
                 )

@@ -13,7 +13,10 @@ KEYWORDS = [
 ]  # fmt: skip
 
 # Words built from the characters the parsers treat specially.
-_word = st.text(alphabet="ab=$-_/.:*&|'\"\\` \t#[],<{}", min_size=0, max_size=8)
+# Non-ASCII too: Go's flag splitter walks bytes, and NEL/NBSP/EM SPACE are Go spaces.
+_word = st.text(
+    alphabet="ab=$-_/.:*&|'\"\\` \t#[],<{}é\u00a0\u2003\x0b\x0c\x85", min_size=0, max_size=8
+)
 _plain = st.text(alphabet="abcxyz019/._-", min_size=1, max_size=6)
 
 

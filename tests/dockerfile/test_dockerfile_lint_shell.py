@@ -1,0 +1,51 @@
+"""The shell reading behind BL009-BL011: which commands remove /tmp/balena."""
+
+from __future__ import annotations
+
+import pytest
+
+from balena_lab.dockerfile.lint.shell import removes_tmp_balena, removes_tmp_balena_argv
+
+
+@pytest.mark.parametrize(
+    ("command", "removed"),
+    [
+        ("rm -rf /tmp/*", "/tmp/*"),
+        ("rm -rf /tmp/balena", "/tmp/balena"),
+        ("rm -r /tmp/", "/tmp/"),
+        ("rm -f /tmp/balena/updates.lock", "/tmp/balena/updates.lock"),
+        ("apt-get clean && rm -rf '/tmp/balena/'", "/tmp/balena/"),
+        ("sudo rm -rf /tmp/b*", "/tmp/b*"),
+        ("X=1 rm -rf /tmp/*; exec node app.js", "/tmp/*"),
+        ("find /tmp -mindepth 1 -delete", "/tmp"),
+        ("find /tmp/balena -type f -exec rm {} +", "/tmp/balena"),
+        ('bash -c "rm -rf /tmp/*"', "/tmp/*"),
+        ("rmdir /tmp/balena", "/tmp/balena"),
+    ],
+)
+def test_catches(command: str, removed: str) -> None:
+    assert removes_tmp_balena(command) == removed
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm -rf /tmp/build /var/lib/apt/lists/*",
+        "rm -rf /var/tmp/*",
+        "echo /tmp/*",
+        "ls /tmp/balena",
+        "find /tmp -name '*.log'",
+        "rm -rf /tmp/foo/*",
+        "touch /tmp/balena/updates.lock",
+        "# rm -rf /tmp/*",
+    ],
+)
+def test_does_not_catch(command: str) -> None:
+    assert removes_tmp_balena(command) is None
+
+
+def test_exec_form_argv() -> None:
+    assert removes_tmp_balena_argv(["rm", "-rf", "/tmp/balena"]) == "/tmp/balena"
+    assert removes_tmp_balena_argv(["/bin/sh", "-c", "rm -rf /tmp/*"]) == "/tmp/*"
+    assert removes_tmp_balena_argv(["node", "rm", "/tmp/balena"]) is None
+    assert removes_tmp_balena_argv([]) is None
