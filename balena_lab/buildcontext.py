@@ -147,7 +147,8 @@ def _scan(root: Path, matcher: dockerignore.Matcher) -> tuple[list[_Entry], list
             decided = matcher.match(rel)
             if decided is not None and not decided.exclusion:
                 excluded.append(Exclusion(rel, str(decided), decided.line, is_dir))
-                if is_dir and matcher.may_reinclude_below(rel, decided):
+                # The builders' own .git rule is final: never look inside.
+                if is_dir and decided.line != 0 and matcher.may_reinclude_below(rel):
                     walk(entry.path, rel + "/")
                 continue
             if not (is_dir or stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):

@@ -9,7 +9,8 @@ reader), reproduced here:
   resolved, repeated ``/`` folded) and a leading ``/`` dropped: patterns are
   always relative to the context root, never "floating" as in ``.gitignore``;
 - ``*`` and ``?`` never cross ``/``; ``**`` crosses any number of folders
-  (``**/`` may match nothing); ``[...]`` classes and ``\\`` escapes work;
+  (``**/`` may match nothing); ``[...]`` classes and ``\\`` escapes work (see
+  :func:`_compile` for the one place where newer Docker CLIs differ);
 - matching is case-sensitive, and a pattern that matches a parent folder
   excludes everything inside it; the LAST matching pattern decides.
 
@@ -26,9 +27,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnreadableInputError
+from .errors import InputError, UnreadableInputError
 
 _BOM = "\ufeff"
+# The characters moby's compile escapes (shouldEscape); the rest go to the regexp raw.
+_DOCKER_ESCAPES = frozenset(".+()|{}$")
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,19 @@ class Pattern:
     text: str  # as cleaned, without the "!"
     exclusion: bool  # True for a "!" exception (re-includes)
     line: int  # 1-based line in .dockerignore (0 for built-in patterns)
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None  # None for a pattern without wildcards: plain equality
+
+    def matches(self, path: str) -> bool:
+        if self.regex is None:
+            return path == self.text
+        return self.regex.match(path) is not None
 
     def __str__(self) -> str:
         return ("!" if self.exclusion else "") + self.text
+
+
+class PatternError(ValueError):
+    """A pattern Docker itself rejects."""
 
 
 def clean(pattern: str) -> str:
@@ -57,14 +69,27 @@ def clean(pattern: str) -> str:
     return cleaned
 
 
-def _translate(pattern: str) -> str:
-    """Docker's glob to a Python regular expression (anchored at both ends)."""
+def _compile(pattern: str) -> re.Pattern[str] | None:
+    """Docker's pattern compiler (Docker 20.10's fileutils), character by character.
+
+    ``[`` and ``]`` reach the regular expression untouched (so ``[!a]`` is the
+    class of ``!`` and ``a``, while ``[^a]`` negates), ``\\`` escapes the next
+    character, ``*`` and ``?`` never cross ``/``, ``**`` crosses any number of
+    folders.  Returns None for a pattern with no wildcard (plain equality).
+
+    This is the engine's own version and what balena CLI's ``@balena/dockerignore``
+    ports.  Docker CLIs from 23 on added a shortcut that makes a leading ``**``
+    followed by text a suffix match (``**.log`` also matching ``src/b.log``); here
+    ``**.log`` matches only a file named ``.log`` at any depth, as on balena.
+    """
     out = ["^"]
+    literal = True
     i, n = 0, len(pattern)
     while i < n:
         ch = pattern[i]
         i += 1
         if ch == "*":
+            literal = False
             if i < n and pattern[i] == "*":
                 i += 1
                 if i < n and pattern[i] == "/":
@@ -73,47 +98,54 @@ def _translate(pattern: str) -> str:
             else:
                 out.append("[^/]*")
         elif ch == "?":
+            literal = False
             out.append("[^/]")
         elif ch == "\\":
-            if i < n:
-                out.append(re.escape(pattern[i]))
-                i += 1
-            else:
-                out.append(r"\\")
-        elif ch == "[":
-            end = pattern.find("]", i)
-            if end == -1:
-                out.append(r"\[")
-            else:
-                body = pattern[i:end]
-                if body.startswith(("^", "!")):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end + 1
+            literal = False
+            out.append("\\" + pattern[i] if i < n else "\\\\")
+            i += 1
+        elif ch in "[]":
+            literal = False
+            out.append(ch)
+        elif ch in _DOCKER_ESCAPES:
+            out.append("\\" + ch)
         else:
-            out.append(re.escape(ch))
+            out.append(ch)  # as Docker: anything else reaches the regexp as it is
+    if literal:
+        return None
     out.append("$")
-    return "".join(out)
+    try:
+        return re.compile("".join(out), re.DOTALL)
+    except re.error as error:
+        raise PatternError(f"syntax error in pattern {pattern!r}: {error.msg}") from None
 
 
 def compile_pattern(raw: str, line: int = 0) -> Pattern | None:
-    """One pattern line (already known not to be a comment); None when it is empty."""
+    """One pattern line (already known not to be a comment); None when it is empty.
+
+    Raises :class:`PatternError` for what Docker refuses (a bare ``!``, a bad class).
+    """
     text = raw.strip()
     if not text:
         return None
     exclusion = text.startswith("!")
     if exclusion:
         text = text[1:].strip()
-    if text:
-        text = clean(text)
+        if not text:
+            raise PatternError('illegal exclusion pattern: "!"')
+    text = clean(text)
     if text == ".":
         # Docker: "For historical reasons, the pattern . is ignored."
         return None
-    return Pattern(text, exclusion, line, re.compile(_translate(text), re.DOTALL))
+    return Pattern(text, exclusion, line, _compile(text))
 
 
-def parse(text: str) -> list[Pattern]:
-    """All patterns of a ``.dockerignore`` text, in order."""
+def parse(text: str, path: str | Path | None = None) -> list[Pattern]:
+    """All patterns of a ``.dockerignore`` text, in order.
+
+    A pattern Docker rejects is an :class:`~balena_lab.errors.InputError` naming
+    ``path`` and the line, as the build would fail on it.
+    """
     patterns = []
     for number, line in enumerate(text.split("\n"), start=1):
         if number == 1:
@@ -121,7 +153,10 @@ def parse(text: str) -> list[Pattern]:
         line = line.rstrip("\r")
         if line.startswith("#"):
             continue
-        pattern = compile_pattern(line, number)
+        try:
+            pattern = compile_pattern(line, number)
+        except PatternError as error:
+            raise InputError(str(error), path=path or ".dockerignore", line=number) from None
         if pattern is not None:
             patterns.append(pattern)
     return patterns
@@ -136,10 +171,11 @@ def read(path: Path) -> list[Pattern]:
     except OSError as error:
         raise UnreadableInputError(f"cannot read: {error.strerror}", path=path) from None
     try:
-        return parse(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise UnreadableInputError("not valid UTF-8", path=path, line=line) from None
+    return parse(text, path)
 
 
 class Matcher:
@@ -159,7 +195,7 @@ class Matcher:
         decided: Pattern | None = None
         for pattern in self.patterns:
             # As moby's MatchesOrParentMatches: the path itself, or any of its parent folders.
-            if pattern.regex.match(path) or any(pattern.regex.match(p) for p in parents):
+            if pattern.matches(path) or any(pattern.matches(p) for p in parents):
                 decided = pattern
         return decided
 
@@ -167,23 +203,15 @@ class Matcher:
         decided = self.match(path)
         return decided is not None and not decided.exclusion
 
-    def may_reinclude_below(self, folder: str, decided: Pattern | None = None) -> bool:
-        """Could an exception pattern re-include something inside excluded ``folder``?
+    def may_reinclude_below(self, folder: str) -> bool:
+        """Does Docker look inside excluded ``folder`` for re-included files?
 
-        ``decided`` is the pattern that excluded the folder: it matches every path
-        inside too, so only exceptions listed after it can win there.  When none
-        can, the whole folder is skipped without being listed: this is what keeps
-        a context with a huge ignored ``node_modules`` fast.
+        Exactly the CLI's rule (moby's archive walk): only when the text of some
+        ``!`` pattern starts with ``folder/``.  Otherwise the folder is skipped
+        whole, even if a pattern such as ``!**/keep.txt`` would match inside it;
+        that is also what keeps a huge ignored ``node_modules`` fast.
         """
         if not self.has_exclusions:
             return False
-        start = self.patterns.index(decided) + 1 if decided in self.patterns else 0
         prefix = folder + "/"
-        for pattern in self.patterns[start:]:
-            if not pattern.exclusion:
-                continue
-            literal = re.split(r"[*?\[\\]", pattern.text, maxsplit=1)[0]
-            # The exception's fixed leading part must be compatible with the folder.
-            if literal.startswith(prefix) or prefix.startswith(literal) or "**" in pattern.text:
-                return True
-        return False
+        return any(p.exclusion and (p.text + "/").startswith(prefix) for p in self.patterns)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from balena_lab import dockerignore
-from balena_lab.errors import UnreadableInputError
+from balena_lab.errors import InputError, UnreadableInputError
 
 
 def _excluded(patterns: str, path: str) -> bool:
@@ -32,6 +32,13 @@ def _excluded(patterns: str, path: str) -> bool:
         ("[ab].txt", "a.txt", True),
         ("[^ab].txt", "a.txt", False),
         ("[^ab].txt", "c.txt", True),
+        ("[!a].txt", "a.txt", True),                          # Go regexp: "!" is just a member
+        ("[!a].txt", "b.txt", False),
+        ("[0-9].tmp", "5.tmp", True),
+        ("**.log", "src/b.log", False),                       # Docker 20.10 and balena: not a suffix
+        ("**.log", "src/.log", True),
+        ("docs/**", "docs/a/b", True),
+        ("docs/**", "docsx", False),
         ("Secret", "secret", False),                          # case-sensitive, as Docker on Linux
         ("*\n!keep.md", "keep.md", False),                    # the last match decides
         ("*.md\n!*.md\nREADME.md", "README.md", True),
@@ -59,10 +66,20 @@ def test_patterns_remember_their_line() -> None:
     assert [(str(p), p.line) for p in patterns] == [("build", 3), ("!build/keep", 4)]
 
 
-def test_a_folder_no_exception_can_reach_is_skipped_whole() -> None:
-    matcher = dockerignore.Matcher(dockerignore.parse("node_modules\n!src/keep"))
+def test_a_folder_is_entered_only_for_exceptions_that_name_it() -> None:
+    # Docker's walk: only a "!" pattern whose text starts with "folder/" opens the folder,
+    # so "!**/keep.txt" does not bring node_modules/keep.txt back.
+    matcher = dockerignore.Matcher(dockerignore.parse("node_modules\nsrc\n!src/keep\n!**/keep.txt"))
     assert not matcher.may_reinclude_below("node_modules")
     assert matcher.may_reinclude_below("src")
+
+
+def test_a_bare_exclamation_mark_is_refused_as_docker_does(tmp_path: Path) -> None:
+    path = tmp_path / ".dockerignore"
+    path.write_text("*.log\n!\n")
+    with pytest.raises(InputError) as caught:
+        dockerignore.read(path)
+    assert caught.value.line == 2 and 'illegal exclusion pattern: "!"' in str(caught.value)
 
 
 def test_missing_file_means_no_patterns(tmp_path: Path) -> None:
