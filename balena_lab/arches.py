@@ -40,6 +40,16 @@ class Arch:
         parts = self.docker_platform.split("/")
         return parts[2] if len(parts) > 2 else None
 
+    def runs_image(self, architecture: object, variant: object) -> bool:
+        """Whether an image recorded as ``architecture``/``variant`` is of this arch.
+
+        An image without a variant is taken at its word for the architecture; one
+        with a variant must match it (an ARMv7 image is no image for an ARMv6 rpi).
+        """
+        if architecture != self.docker_architecture:
+            return False
+        return variant in (None, "") or self.docker_variant is None or variant == self.docker_variant
+
     @property
     def image_arch(self) -> str:
         """The arch whose base image this arch uses (i386-nlp uses i386's)."""

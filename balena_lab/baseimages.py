@@ -23,7 +23,7 @@ import io
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ LABEL = "io.balena-lab"
 MANAGED_LABEL = f"{LABEL}.managed"
 KIND_LABEL = f"{LABEL}.kind"
 BASE_IMAGE_KIND = "base-image"
+STAND_IN_KIND = "stand-in"
 
 #: The arches ``images bootstrap`` makes when none are named.
 DEFAULT_ARCHES: tuple[str, ...] = ("amd64", "aarch64", "armv7hf")
@@ -264,9 +265,7 @@ def verify(client: docker.DockerClient, tag: str, arch: Arch) -> str:
     """
     attrs = client.images.get(tag).attrs
     recorded = (attrs.get("Architecture"), attrs.get("Variant"))
-    if recorded[0] != arch.docker_architecture or (
-        arch.docker_variant and recorded[1] not in (arch.docker_variant, None)
-    ):
+    if not arch.runs_image(*recorded):
         raise BaseImageError(
             f"{tag} records platform {recorded[0]}/{recorded[1]}, expected {arch.docker_platform}"
         )
@@ -280,11 +279,18 @@ def verify(client: docker.DockerClient, tag: str, arch: Arch) -> str:
 
 
 #: Image kinds that several builds share and that take minutes to make again.
-SHARED_KINDS = frozenset({BASE_IMAGE_KIND, "stand-in"})
+SHARED_KINDS = frozenset({BASE_IMAGE_KIND, STAND_IN_KIND})
 
 
-def prune(client: docker.DockerClient, *, include_shared: bool = False) -> list[str]:
+def prune(
+    client: docker.DockerClient,
+    *,
+    include_shared: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> list[str]:
     """Remove the images balena_lab built; with ``include_shared``, base images and stand-ins too.
+
+    ``labels`` narrows it to images carrying all of them (e.g. one grading run's).
 
     Only images labelled ``io.balena-lab.managed`` are considered, and of
     those only the names in balena_lab's namespace are removed: an image
@@ -292,11 +298,12 @@ def prune(client: docker.DockerClient, *, include_shared: bool = False) -> list[
     Returns the removed names (ids for untagged images).
     """
     removed: list[str] = []
-    for image in client.images.list(filters={"label": f"{MANAGED_LABEL}=true"}):
-        labels = image.attrs.get("Config", {}).get("Labels") or {}
+    selector = [f"{MANAGED_LABEL}=true", *(f"{k}={v}" for k, v in (labels or {}).items())]
+    for image in client.images.list(filters={"label": selector}):
+        image_labels = image.attrs.get("Config", {}).get("Labels") or {}
         names = [tag for tag in image.tags if tag.startswith(NAMESPACE)] if image.tags else [image.id]
         # balena_lab's builds override the kind they inherit from their base image.
-        shared = labels.get(KIND_LABEL) in SHARED_KINDS
+        shared = image_labels.get(KIND_LABEL) in SHARED_KINDS
         if shared and not include_shared:
             continue
         for name in names:

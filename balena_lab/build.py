@@ -26,7 +26,9 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
@@ -41,6 +43,7 @@ from .buildevents import (
     ContextReady,
     Notice,
     StandIn,
+    StepOutput,
 )
 from .buildlog import BuildLogReader, SourceLine
 from .dockerfile import parse as parse_dockerfile
@@ -52,14 +55,20 @@ from .resolution import Resolution, resolve
 BUILD_KIND = "build"
 #: Set to 1 to use local stand-ins for upstream FROM images without asking each time.
 STAND_INS_ENV = "BALENA_LAB_STAND_INS"
-_TAG_SAFE = re.compile(r"[^a-z0-9._-]+")
+_NOT_TAG_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+def _name_component(text: str, fallback: str) -> str:
+    """A valid repository path component: lower-case alphanumerics joined by single dashes."""
+    return _NOT_TAG_CHARS.sub("-", text.lower()).strip("-") or fallback
 
 
 def default_tag(project_dir: str | Path, device_type: str, service: str = "main") -> str:
-    """``balena-lab/<project>[-<service>]:<device type>``, lower-cased and tag-safe."""
-    project = _TAG_SAFE.sub("-", Path(project_dir).resolve().name.lower()).strip("-._") or "project"
-    name = project if service == "main" else f"{project}-{_TAG_SAFE.sub('-', service.lower())}"
-    return f"{baseimages.NAMESPACE}{name}:{_TAG_SAFE.sub('-', device_type.lower())}"
+    """``balena-lab/<project>[-<service>]:<device type>``, always a valid image name."""
+    name = _name_component(Path(project_dir).resolve().name, "project")
+    if service != "main":
+        name = f"{name}-{_name_component(service, 'service')}"
+    return f"{baseimages.NAMESPACE}{name}:{_name_component(device_type, 'device')}"
 
 
 def build_labels(resolution: Resolution, service: str) -> dict[str, str]:
@@ -74,13 +83,19 @@ def build_labels(resolution: Resolution, service: str) -> dict[str, str]:
     }
 
 
-def with_labels(dockerfile: str, labels: Mapping[str, str]) -> str:
-    """The Dockerfile with one LABEL instruction appended.
+def with_labels(dockerfile: str, labels: Mapping[str, str]) -> str | None:
+    """The Dockerfile with one LABEL instruction appended, or None when that is unsafe.
 
     The classic builder turns each ``labels=`` entry of the API into a step of
     its own; one appended instruction costs one step for all of them.  Lines
-    above are unchanged, so step-to-source mapping still holds.
+    above are unchanged, so step-to-source mapping still holds.  When the last
+    instruction continues past the end of the file, an appended line would join
+    it, so the caller must pass the labels through the API instead.
     """
+    parsed = parse_dockerfile(dockerfile)
+    if parsed.instructions and parsed.instructions[-1].continues_past_eof:
+        return None
+
     def quote(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -88,80 +103,97 @@ def with_labels(dockerfile: str, labels: Mapping[str, str]) -> str:
     return dockerfile + ("" if dockerfile.endswith("\n") else "\n") + f"LABEL {pairs}\n"
 
 
-def apply_stand_ins(
-    dockerfile: str, arch: Arch, *, path: str = "Dockerfile"
-) -> tuple[str, list[StandIn]]:
-    """Replace upstream ``FROM`` images by local stand-ins, line for line."""
-    parsed = parse_dockerfile(dockerfile, path=path)
-    lines = dockerfile.split("\n")
-    replaced: list[StandIn] = []
-    stages: set[str] = set()
-    for instruction in parsed.instructions:
-        if instruction.name != "FROM" or not instruction.args:
-            continue
-        image = instruction.args[0]
-        if len(instruction.args) >= 3 and instruction.args[1].lower() == "as":
-            stages.add(instruction.args[2].lower())
-        if image.lower() in stages or "$" in image or image == "scratch":
-            continue
-        local = standins.stand_in_for(image, arch)
-        if local is None:
-            continue
-        index = instruction.start_line - 1
-        if image in lines[index]:
-            lines[index] = lines[index].replace(image, local, 1)
-            replaced.append(StandIn(instruction.start_line, image, local))
-    return "\n".join(lines), replaced
+@dataclass(frozen=True)
+class _From:
+    line: int
+    end_line: int
+    image: str
 
 
-def _from_images(dockerfile: str) -> list[tuple[int, str]]:
-    """(line, image) of every FROM that names an image (not a stage, not scratch)."""
-    parsed = parse_dockerfile(dockerfile)
+def _from_images(dockerfile: str, path: str = "Dockerfile") -> list[_From]:
+    """Every FROM that names an image: not a build stage, not scratch, not an ARG."""
     stages: set[str] = set()
     found = []
-    for instruction in parsed.instructions:
+    for instruction in parse_dockerfile(dockerfile, path=path).instructions:
         if instruction.name != "FROM" or not instruction.args:
             continue
         image = instruction.args[0]
         if image.lower() not in stages and image != "scratch" and "$" not in image:
-            found.append((instruction.start_line, image))
+            found.append(_From(instruction.start_line, instruction.end_line, image))
         if len(instruction.args) >= 3 and instruction.args[1].lower() == "as":
             stages.add(instruction.args[2].lower())
     return found
 
 
+def apply_stand_ins(
+    dockerfile: str, arch: Arch, *, path: str = "Dockerfile"
+) -> tuple[str, list[StandIn]]:
+    """Replace upstream ``FROM`` images by local stand-ins, line for line."""
+    lines = dockerfile.split("\n")
+    replaced: list[StandIn] = []
+    for item in _from_images(dockerfile, path):
+        local = standins.stand_in_for(item.image, arch)
+        if local is None:
+            continue
+        # The image name may sit on a continuation line: replace it where it is.
+        for index in range(item.line - 1, item.end_line):
+            if item.image in lines[index]:
+                lines[index] = lines[index].replace(item.image, local, 1)
+                replaced.append(StandIn(item.line, item.image, local))
+                break
+    return "\n".join(lines), replaced
+
+
+def _image_attrs(
+    client: docker.DockerClient, image: str, where: str
+) -> dict[str, Any] | None:
+    try:
+        return client.images.get(image).attrs  # type: ignore[no-any-return]
+    except docker.errors.ImageNotFound:
+        return None
+    except docker.errors.APIError as error:  # e.g. an invalid reference such as "Debian:12"
+        raise BaseImageMissing(f"{where}: FROM {image}: {error.explanation}", image=image,
+                               fix="image names are lower case: name[:tag]") from None
+
+
+def _try_pull(client: docker.DockerClient, image: str, arch: Arch) -> dict[str, Any] | None:
+    try:
+        client.api.pull(image, platform=arch.docker_platform)
+        return client.images.get(image).attrs  # type: ignore[no-any-return]
+    except (docker.errors.APIError, requests.exceptions.RequestException):
+        return None
+
+
 def _check_base_images(
     client: docker.DockerClient, dockerfile: str, arch: Arch, source: str
 ) -> None:
-    """Every FROM image present for the arch, or pulled; else a clear BaseImageMissing."""
-    for line, image in _from_images(dockerfile):
-        try:
-            attrs = client.images.get(image).attrs
-        except docker.errors.ImageNotFound:
-            attrs = None
-        if attrs is not None:
-            if attrs.get("Architecture") != arch.docker_architecture:
+    """Every FROM image present for the arch (pulled if it can be); else BaseImageMissing."""
+    for item in _from_images(dockerfile, source):
+        where = f"{source}:{item.line}"
+        attrs = _image_attrs(client, item.image, where)
+        if attrs is not None and not arch.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
+            # Present for another platform: a registry may still have ours.
+            attrs = _try_pull(client, item.image, arch) or attrs
+            if not arch.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
+                found = "/".join(p for p in (attrs.get("Architecture"), attrs.get("Variant")) if p)
                 raise BaseImageMissing(
-                    f"{source}:{line}: FROM {image} is a {attrs.get('Architecture')} image here, "
+                    f"{where}: FROM {item.image} is a {found} image here, "
                     f"but this build is for {arch.name} ({arch.docker_platform})",
-                    image=image, stand_ins=_offers(client, arch),
+                    image=item.image, stand_ins=_offers(client, arch),
                     fix=f"use an image of the {arch.name} arch, e.g. {baseimages.image_tag(arch)}",
                 )
             continue
-        try:
-            client.api.pull(image, platform=arch.docker_platform)
+        if attrs is not None or _try_pull(client, item.image, arch) is not None:
             continue
-        except (docker.errors.APIError, requests.exceptions.RequestException):
-            pass
         offers = _offers(client, arch)
-        suggestion = standins.stand_in_for(image, arch)
-        fix = (f"build with stand-ins (--stand-ins, or stand_ins=True): {image} -> {suggestion}"
+        suggestion = standins.stand_in_for(item.image, arch)
+        fix = (f"build with stand-ins (--stand-ins, or stand_ins=True): {item.image} -> {suggestion}"
                if suggestion else f"write FROM {baseimages.image_tag(arch)} (a local image)")
         raise BaseImageMissing(
-            f"{source}:{line}: FROM {image}: the image is not on this engine and cannot be "
+            f"{where}: FROM {item.image}: the image is not on this engine and cannot be "
             f"pulled (no registry answers). Local images for {arch.name}: "
             + (", ".join(offers) or "none yet (run balena-lab images bootstrap)"),
-            image=image, stand_ins=offers, fix=fix,
+            image=item.image, stand_ins=offers, fix=fix,
         )
 
 
@@ -232,13 +264,15 @@ def iter_build(
         for item in replaced:
             yield Notice(service, f"line {item.line}: FROM {item.upstream} replaced by the local "
                                   f"stand-in {item.local} (asked for)")
-            standins.ensure(client, item.local, target,
-                            on_line=None)
+            for line in standins.ensure(client, item.local, target):
+                yield StepOutput(service, 0, line)
     _check_base_images(client, text, target, resolution.source)
 
-    sent_text = with_labels(text, {**build_labels(resolution, service), **(labels or {})})
+    all_labels = {**build_labels(resolution, service), **(labels or {})}
+    sent_text = with_labels(text, all_labels)
     archive, summary = buildcontext.create(
-        resolution.project_dir, dockerfile_name=resolution.dockerfile_name, dockerfile_text=sent_text)
+        resolution.project_dir, dockerfile_name=resolution.dockerfile_name,
+        dockerfile_text=sent_text if sent_text is not None else text)
     yield ContextReady(service, summary)
 
     tag = tag or default_tag(resolution.project_dir, resolution.device_type, service)
@@ -248,6 +282,7 @@ def iter_build(
             stream = client.api.build(
                 fileobj=archive, custom_context=True, dockerfile=resolution.dockerfile_name,
                 tag=tag, platform=target.docker_platform,
+                labels=all_labels if sent_text is None else None,
                 buildargs=dict(build_args or {}), nocache=no_cache, rm=True, forcerm=True,
                 decode=True, pull=False,
             )
@@ -267,10 +302,11 @@ def iter_build(
         _raise_failure(reader, resolution)
     image = client.images.get(reader.image_id or tag)
     attrs = image.attrs
-    if attrs.get("Architecture") != target.docker_architecture:
+    if not target.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
         client.images.remove(image.id, force=True)
         raise BuildError(
-            f"the engine built a {attrs.get('Architecture')} image for a {target.name} device; "
+            f"the engine built a {attrs.get('Architecture')}/{attrs.get('Variant')} image for a "
+            f"{target.name} device; "
             "it was removed, since it would not run there",
             log=tuple(reader.log[-15:]),
         )

@@ -84,6 +84,7 @@ class ContextSummary:
             "excluded": [vars(item) | {"reason": item.reason} for item in self.excluded],
             "dockerfile_name": self.dockerfile_name,
             "dockerfile_replaced": self.dockerfile_replaced,
+            "symlinks": list(self.symlinks),
         }
 
     def __str__(self) -> str:

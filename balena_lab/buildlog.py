@@ -94,6 +94,8 @@ class BuildLogReader:
     def _line(self, line: str) -> Iterator[BuildEvent]:
         self.log.append(line)
         match = _STEP.match(line)
+        if match and not self._is_next_step(int(match[1]), int(match[2])):
+            match = None  # a command that printed "Step n/m : ..." itself
         if match:
             if self.step:
                 yield self._finish()
@@ -115,6 +117,12 @@ class BuildLogReader:
         assert self.step.output is not None
         self.step.output.append(line)
         yield StepOutput(self.service, self.step.number, line)
+
+    def _is_next_step(self, number: int, total: int) -> bool:
+        done = self.steps[-1] if self.steps else None
+        current = self.step.number if self.step else (done.number if done else 0)
+        known_total = self.step.total if self.step else (done.total if done else total)
+        return number == current + 1 and total == known_total
 
     def _finish(self) -> StepFinished:
         step = self.step

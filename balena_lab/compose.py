@@ -137,6 +137,10 @@ def load_compose(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ComposeError(f"not valid UTF-8 (byte {error.start})", path=path) from None
+    except OSError as error:
+        raise ComposeError(f"cannot read: {error.strerror}", path=path) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -180,7 +184,10 @@ def validate_compose(document: Mapping[str, Any], *, path: str | Path | None = N
     elif error.validator == "oneOf":
         message = f"wrong type or form: {error.instance!r}"
     dotted = ".".join(field_path) or None
-    where = f"service {service!r}, field {dotted!r}" if service else f"field {dotted!r}"
+    if service:
+        where = f"service {service!r}, field {dotted!r}"
+    else:
+        where = f"field {dotted!r}" if dotted else "the file"
     raise ComposeError(f"{where}: {message}", service=service, field=dotted, path=path)
 
 
@@ -191,6 +198,35 @@ def _service_build(name: str, spec: Mapping[str, Any]) -> tuple[str | None, str 
     if isinstance(build, str):
         return build, None
     return build.get("context", "."), build.get("dockerfile")
+
+
+def service_folder(project: Path, compose_file: Path, name: str, spec: Mapping[str, Any]) -> Path:
+    """The folder a service builds from, checked as balena checks it.
+
+    A project subfolder, no git URL, and (symlinks resolved) never outside the
+    project: the build context must not leave it.
+    """
+    context, _ = _service_build(name, spec)
+    assert context is not None
+    field_name = "build.context" if isinstance(spec["build"], dict) else "build"
+    normalized = posixpath.normpath(context)
+    if "://" in context or context.startswith("git@"):
+        raise ComposeError(f"service {name!r}, field {field_name!r}: git URLs are not "
+                           "supported; use a project subfolder", service=name,
+                           field=field_name, path=compose_file)
+    if posixpath.isabs(normalized) or normalized.split("/")[0] == "..":
+        raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is not a "
+                           "project subfolder", service=name, field=field_name,
+                           path=compose_file)
+    folder = project / normalized
+    if not folder.is_dir():
+        raise ComposeError(f"service {name!r}, field {field_name!r}: no folder {context!r}",
+                           service=name, field=field_name, path=compose_file)
+    if not folder.resolve().is_relative_to(project.resolve()):
+        raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is a link "
+                           "that leads out of the project", service=name, field=field_name,
+                           path=compose_file)
+    return folder
 
 
 def has_something_to_build(folder: Path, dockerfile: str | None = None) -> bool:
@@ -238,20 +274,9 @@ def compose(
                                    field="build", path=compose_file)
             services.append(ServiceBuild(name, None, None, spec["image"], None))
             continue
-        field_name = "build.context" if isinstance(spec["build"], dict) else "build"
+        folder = service_folder(project, compose_file, name, spec)
         normalized = posixpath.normpath(context)
-        if "://" in context or context.startswith("git@"):
-            raise ComposeError(f"service {name!r}, field {field_name!r}: git URLs are not "
-                               "supported; use a project subfolder", service=name,
-                               field=field_name, path=compose_file)
-        if posixpath.isabs(normalized) or normalized.split("/")[0] == "..":
-            raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is not a "
-                               "project subfolder", service=name, field=field_name,
-                               path=compose_file)
-        folder = project / normalized
-        if not folder.is_dir():
-            raise ComposeError(f"service {name!r}, field {field_name!r}: no folder {context!r}",
-                               service=name, field=field_name, path=compose_file)
+        field_name = "build.context" if isinstance(spec["build"], dict) else "build"
         if device_type is None:
             if not has_something_to_build(folder, dockerfile):
                 what = f"{dockerfile!r} (or its .template / .<arch> siblings)" if dockerfile else (

@@ -21,23 +21,27 @@ cares about::
     │   └── BuildStepFailed         a step failed: exit code, last output lines,
     │                               the original (template) source line
     ├── RunError                    a container could not be created or run
-    └── ResolutionError             which Dockerfile balena would build, and its text
-        ├── NoDockerfileError       nothing to build in the service directory
-        ├── DockerfileNotFoundError the specified dockerfile path is missing
-        ├── TemplateError           a Dockerfile template balena's builder rejects
-        │   ├── TemplateVariableError  %%NAME%% with no value: names NAME and line
-        │   └── TemplateSyntaxError    <% %>, <%- %>, <%= %> or a JavaScript global:
-        │                              code balena's builder would run, never run here
-        ├── PackageJsonError        package.json invalid JSON or wrong types
-        ├── NodeVersionError        no shipped node version satisfies engines.node
-        ├── UnknownDeviceTypeError  not a device type slug or alias
-        └── ComposeError            docker-compose.yml invalid: names service and field
+    ├── ResolutionError             which Dockerfile balena would build, and its text
+    │   ├── NoDockerfileError       nothing to build in the service directory
+    │   ├── DockerfileNotFoundError the specified dockerfile path is missing
+    │   ├── TemplateError           a Dockerfile template balena's builder rejects
+    │   │   ├── TemplateVariableError  %%NAME%% with no value: names NAME and line
+    │   │   └── TemplateSyntaxError    <% %>, <%- %>, <%= %> or a JavaScript global:
+    │   │                              code balena's builder would run, never run here
+    │   ├── PackageJsonError        package.json invalid JSON or wrong types
+    │   ├── NodeVersionError        no shipped node version satisfies engines.node
+    │   ├── UnknownDeviceTypeError  not a device type slug or alias
+    │   └── ComposeError            docker-compose.yml invalid: names service and field
+    └── ExerciseError               an exercise name, its notebook or a grading run
+        ├── NotebookError           a file that is not a readable notebook (bad JSON, ...)
+        └── GradingError            grading cannot start (no submissions, bad options)
 
 Every :class:`ResolutionError` has ``type``, the short name the
 ``balena-lab resolve --json`` contract uses (``no-dockerfile``, ...).
 
 Every error has ``fix``: the exact command or action that mends it, or
-``None`` when there is nothing to run.  ``str(error)`` is a complete,
+``None`` when there is nothing to run, and ``service``: the compose service
+it concerns in a multi-service release, or ``None``.  ``str(error)`` is a complete,
 readable message; the CLI prints it and never a traceback.
 """
 
@@ -53,6 +57,7 @@ class BalenaLabError(Exception):
         super().__init__(message)
         self.message = message
         self.fix = fix
+        self.service: str | None = None
 
     def __str__(self) -> str:
         if self.fix:
@@ -303,3 +308,20 @@ class BuildStepFailed(BuildError):
 
 class RunError(BalenaLabError):
     """A container could not be created or run (missing image, bad command, ...)."""
+
+
+class ExerciseError(BalenaLabError):
+    """An exercise that does not exist, or cannot be run or graded as asked."""
+
+
+class NotebookError(ExerciseError):
+    """A file that is not a readable Jupyter notebook; ``path`` names it."""
+
+    def __init__(self, message: str, *, path: str | Path, fix: str | None = None) -> None:
+        super().__init__(f"{path}: {message}", fix=fix)
+        self.path = str(path)
+        self.reason = message
+
+
+class GradingError(ExerciseError):
+    """A grading run that cannot start: no submissions, a bad option."""

@@ -60,7 +60,7 @@ def iter_build_release(
     """Build every service; yields their events as they come, then ReleaseFinished.
 
     If a service fails, the others still finish; then the first failure is
-    raised, with ``error.service`` naming the service.
+    raised, its ``service`` naming the service.
     """
     started = time.monotonic()
     client = client or connect()
@@ -68,27 +68,32 @@ def iter_build_release(
     events: queue.Queue[object] = queue.Queue()
     results: dict[str, BuildResult] = {}
     failures: list[BalenaLabError] = []
+    crashes: list[BaseException] = []
     to_build = [s for s in composition.services if s.resolution is not None]
     for service in composition.services:
         if service.resolution is None:
             events.put(Notice(service.name, f"image {service.image}: nothing to build"))
 
     def worker(batch: list[Any]) -> None:
-        for service in batch:
-            try:
-                for event in iter_build(
-                    service.resolution.project_dir, device_type, arch,
-                    resolution=service.resolution, service=service.name, client=client,
-                    build_args=build_args_of(composition.document, service.name),
-                    tag=default_tag(project_dir, device_type, service.name),
-                    no_cache=no_cache, stand_ins=stand_ins, labels=labels,
-                ):
-                    events.put(event)
-            except BalenaLabError as error:
-                error.service = service.name  # type: ignore[attr-defined]
-                failures.append(error)
-                events.put(Notice(service.name, f"failed: {error.message.splitlines()[0]}"))
-        events.put(_DONE)
+        try:
+            for service in batch:
+                try:
+                    for event in iter_build(
+                        service.resolution.project_dir, device_type, arch,
+                        resolution=service.resolution, service=service.name, client=client,
+                        build_args=build_args_of(composition.document, service.name),
+                        tag=default_tag(project_dir, device_type, service.name),
+                        no_cache=no_cache, stand_ins=stand_ins, labels=labels,
+                    ):
+                        events.put(event)
+                except BalenaLabError as error:
+                    error.service = service.name
+                    failures.append(error)
+                    events.put(Notice(service.name, f"failed: {error.message.splitlines()[0]}"))
+        except BaseException as error:  # a bug: hand it to the caller instead of hanging
+            crashes.append(error)
+        finally:
+            events.put(_DONE)
 
     lanes = max(1, min(jobs, len(to_build)))
     batches = [to_build[i::lanes] for i in range(lanes)]
@@ -108,6 +113,8 @@ def iter_build_release(
         item = events.get()
         if item is not _DONE:
             yield item  # type: ignore[misc]
+    if crashes:
+        raise crashes[0]
     if failures:
         raise failures[0]
     ordered = {s.name: results[s.name] for s in to_build}

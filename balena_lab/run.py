@@ -9,6 +9,7 @@ the next exactly as on a device.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -19,9 +20,11 @@ import docker
 import docker.errors
 import requests.exceptions
 
-from .baseimages import LABEL, MANAGED_LABEL
+from .baseimages import KIND_LABEL, MANAGED_LABEL
 from .engine import START_ENGINE_FIX, connect
 from .errors import EngineUnreachable, RunError
+
+_VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")  # Docker's rule for volume names
 
 
 @dataclass(frozen=True)
@@ -70,14 +73,22 @@ def run(
         attrs = client.images.get(image).attrs
     except docker.errors.ImageNotFound:
         raise RunError(f"no image {image} on this engine", fix="build it first") from None
+    except docker.errors.APIError as error:  # e.g. an invalid name such as "MyImage"
+        raise RunError(f"{image}: {error.explanation}", fix="image names are lower case") from None
+    for name in (volumes or {}):
+        if not _VOLUME_NAME.match(name):
+            raise RunError(
+                f"{name!r} is not a volume name: balena services get named volumes only "
+                "(no bind mounts), e.g. resin-data:/data")
     platform = "linux/" + "/".join(
         part for part in (attrs.get("Architecture"), attrs.get("Variant")) if part
     )
     for name in (volumes or {}):
         _ensure_volume(client, name)
-    cmd = [command] if isinstance(command, str) else (list(command) if command else None)
     if isinstance(command, str):
-        cmd = ["/bin/sh", "-c", command]
+        cmd: list[str] | None = ["/bin/sh", "-c", command]
+    else:
+        cmd = list(command) if command else None
     started = time.monotonic()
     try:
         container = client.containers.create(
@@ -85,7 +96,7 @@ def run(
             environment=dict(environment or {}), privileged=privileged,
             network_mode="host" if host_network else None,
             volumes={name: {"bind": path, "mode": "rw"} for name, path in (volumes or {}).items()},
-            labels={MANAGED_LABEL: "true", f"{LABEL}.kind": "run"},
+            labels={MANAGED_LABEL: "true", KIND_LABEL: "run"},
         )
     except docker.errors.APIError as error:
         raise RunError(f"cannot create a container of {image}: {error.explanation}") from None
@@ -99,9 +110,16 @@ def run(
         timed_out = False
         try:
             exit_code: int | None = int(container.wait(timeout=timeout)["StatusCode"])
-        except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError) as error:
+            # docker-py reports a wait timeout as either, depending on urllib3's mood.
+            if "timed out" not in str(error).lower():
+                raise EngineUnreachable("the Docker engine stopped answering",
+                                        fix=START_ENGINE_FIX) from None
             timed_out, exit_code = True, None
-            container.kill()
+            try:
+                container.kill()
+            except docker.errors.APIError:
+                pass  # it ended by itself meanwhile
         reader.join(timeout=5)
         output = "\n".join(lines) + ("\n" if lines else "")
     except docker.errors.APIError as error:

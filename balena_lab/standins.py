@@ -28,7 +28,7 @@ from __future__ import annotations
 import io
 import re
 import tarfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import docker
@@ -39,7 +39,7 @@ from .arches import Arch
 from .errors import BaseImageMissing, BuildError
 
 NODE_REPOSITORY = f"{baseimages.NAMESPACE}node"
-STAND_IN_KIND = "stand-in"
+STAND_IN_KIND = baseimages.STAND_IN_KIND
 
 # Local certificate authorities of the host (Debian keeps them in
 # /usr/local/share/ca-certificates) go into the Node.js stand-in, so that
@@ -70,6 +70,7 @@ CMD [ "npm", "start" ]
 
 _NODE = re.compile(r"^(?:(?:resin|balenalib)/[a-z0-9._-]+?-(?:debian-)?node|node)$")
 _BALENA_IMAGE = re.compile(r"^(?:resin|balenalib)/([a-z0-9._-]+)$")
+_OTHER_DISTROS = ("-alpine", "-ubuntu", "-fedora")
 # Other distros and language stacks of balenalib: no honest Debian stand-in for them.
 _OTHER_STACKS = ("-alpine", "-ubuntu", "-fedora", "-raspbian", "-python", "-openjdk",
                  "-dotnet", "-golang", "-node")
@@ -102,7 +103,7 @@ def stand_in_for(reference: str, arch: Arch) -> str | None:
     name, tag = split_reference(reference)
     if name.startswith(baseimages.NAMESPACE):
         return None
-    if _NODE.match(name):
+    if _NODE.match(name) and not any(d in name for d in _OTHER_DISTROS):
         onbuild = tag == "onbuild" or tag.endswith("-onbuild")
         return node_tag(arch, onbuild=onbuild)
     if _is_plain_debian(name):
@@ -114,11 +115,11 @@ def node_tag(arch: Arch, *, onbuild: bool = False) -> str:
     return f"{NODE_REPOSITORY}:bookworm-{arch.image_arch}" + ("-onbuild" if onbuild else "")
 
 
-def ensure(
-    client: docker.DockerClient, tag: str, arch: Arch,
-    on_line: Callable[[str], None] | None = None,
-) -> None:
-    """Make stand-in ``tag`` if it is missing (the base image must already exist)."""
+def ensure(client: docker.DockerClient, tag: str, arch: Arch) -> Iterator[str]:
+    """Make stand-in ``tag`` if it is missing, yielding the build's output lines.
+
+    The base image must already exist.  Yields nothing when the stand-in is present.
+    """
     try:
         client.images.get(tag)
         return
@@ -127,9 +128,10 @@ def ensure(
     if tag.startswith(NODE_REPOSITORY):
         onbuild = tag.endswith("-onbuild")
         base = node_tag(arch) if onbuild else baseimages.image_tag(arch)
-        ensure(client, base, arch, on_line)
+        yield from ensure(client, base, arch)
         template = _ONBUILD_DOCKERFILE if onbuild else _NODE_DOCKERFILE
-        _build(client, template.format(base=base), tag, arch, on_line)
+        yield f"making the stand-in {tag} (once; apt-get under QEMU takes minutes for ARM)"
+        yield from _build(client, template.format(base=base), tag, arch)
         return
     raise BaseImageMissing(
         f"the stand-in {tag} is not present",
@@ -138,10 +140,7 @@ def ensure(
     )
 
 
-def _build(
-    client: docker.DockerClient, dockerfile: str, tag: str, arch: Arch,
-    on_line: Callable[[str], None] | None,
-) -> None:
+def _build(client: docker.DockerClient, dockerfile: str, tag: str, arch: Arch) -> Iterator[str]:
     data = dockerfile.encode()
     context = io.BytesIO()
     with tarfile.open(fileobj=context, mode="w") as tar:
@@ -167,8 +166,7 @@ def _build(
         if "stream" in chunk:
             for line in chunk["stream"].splitlines():
                 log.append(line)
-                if on_line:
-                    on_line(line)
+                yield line
         if "error" in chunk:
             raise BuildError(
                 f"making the stand-in {tag} failed: {chunk['error'].strip()}", log=tuple(log[-15:])

@@ -79,6 +79,10 @@ def test_list_shows_every_base_image(
         assert listed[tag].arch == arch_name
 
 
+# Tests prune only their own images: never the learners' on a shared engine.
+TEST_LABEL = {"io.balena-lab.test": "test_baseimages"}
+
+
 def _labelled_image(client: docker.DockerClient, base: str, label: str) -> str:
     """A tiny real image built on a base image, labelled as balena_lab builds are."""
     dockerfile = f"FROM {base}\nRUN echo built > /built.txt\n".encode()
@@ -90,7 +94,8 @@ def _labelled_image(client: docker.DockerClient, base: str, label: str) -> str:
     context.seek(0)
     image, _ = client.images.build(
         fileobj=context, custom_context=True, tag="balena-lab/test-prune:latest",
-        labels={baseimages.MANAGED_LABEL: "true", baseimages.KIND_LABEL: label}, rm=True,
+        labels={baseimages.MANAGED_LABEL: "true", baseimages.KIND_LABEL: label, **TEST_LABEL},
+        rm=True,
     )
     return image.id
 
@@ -99,7 +104,7 @@ def test_prune_removes_built_images_and_keeps_shared_ones(
     docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
     built = _labelled_image(docker_client, base_images["amd64"], "build")
-    removed = baseimages.prune(docker_client)
+    removed = baseimages.prune(docker_client, labels=TEST_LABEL)
     assert "balena-lab/test-prune:latest" in removed
     with pytest.raises(docker.errors.ImageNotFound):
         docker_client.images.get(built)
@@ -113,7 +118,7 @@ def test_prune_leaves_names_that_are_not_ours(
     built = _labelled_image(docker_client, base_images["amd64"], "build")
     docker_client.images.get(built).tag("someone-else/app", "mine")
     try:
-        removed = baseimages.prune(docker_client)
+        removed = baseimages.prune(docker_client, labels=TEST_LABEL)
         assert "balena-lab/test-prune:latest" in removed
         assert "someone-else/app:mine" not in removed
         assert docker_client.images.get("someone-else/app:mine").id == built
@@ -128,7 +133,8 @@ def test_prune_command_keeps_base_images(
     import sys
 
     _labelled_image(docker_client, base_images["amd64"], "build")
-    result = subprocess.run([sys.executable, "-m", "balena_lab", "images", "prune"],
+    result = subprocess.run([sys.executable, "-m", "balena_lab", "images", "prune",
+                             "--label", "io.balena-lab.test=test_baseimages"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "removed balena-lab/test-prune:latest" in result.stdout

@@ -244,3 +244,54 @@ def test_stand_ins_can_be_configured_for_a_machine(
     result = builder.build(project, "intel-nuc")
     tags.append(result.tag)
     assert result.stand_ins[0].local == "balena-lab/debian:bookworm-amd64"
+
+
+def test_an_invalid_from_name_is_a_clear_error(tmp_path: Path) -> None:
+    project = _project(tmp_path, {"Dockerfile": "FROM Debian:bookworm\n"})
+    with pytest.raises(BaseImageMissing, match="Dockerfile:1: FROM Debian:bookworm"):
+        builder.build(project, "intel-nuc")
+
+
+@pytest.mark.parametrize("folder", ["lesson_-1", "a..b", "__x__", "My App!"])
+def test_default_tags_are_valid_image_names(tmp_path: Path, folder: str) -> None:
+    from docker.utils.build import match_tag
+
+    project = tmp_path / folder
+    project.mkdir()
+    for service in ("main", "web_", "__x"):
+        tag = builder.default_tag(project, "raspberrypi4-64", service)
+        assert match_tag(tag), tag
+
+
+def test_labels_survive_a_trailing_continuation(
+    tmp_path: Path, base_images: dict[str, str], docker_client: docker.DockerClient,
+    tags: list[str],
+) -> None:
+    # A last line ending in "\" would swallow an appended LABEL line.
+    project = _project(tmp_path, {"Dockerfile": "FROM balena-lab/debian:bookworm-amd64\nRUN echo hi \\\n"})
+    result = builder.build(project, "intel-nuc")
+    tags.append(result.tag)
+    labels = docker_client.images.get(result.tag).attrs["Config"]["Labels"]
+    assert labels["io.balena-lab.kind"] == "build"
+    assert labels["io.balena-lab.device-type"] == "intel-nuc"
+
+
+def test_an_armv7_image_is_no_image_for_an_armv6_device(
+    tmp_path: Path, base_images: dict[str, str]
+) -> None:
+    project = _project(tmp_path, {"Dockerfile": "FROM balena-lab/debian:bookworm-armv7hf\n"})
+    with pytest.raises(BaseImageMissing, match="arm/v7 image here, but this build is for rpi"):
+        builder.build(project, "raspberry-pi")
+
+
+def test_stand_ins_follow_the_from_line_and_skip_stages(base_images: dict[str, str]) -> None:
+    from balena_lab.arches import get_arch
+
+    text = ("FROM \\\n  debian:trixie AS debian\n"
+            "FROM debian\n"
+            "FROM balenalib/raspberrypi3-alpine-node:18\n")
+    rewritten, replaced = builder.apply_stand_ins(text, get_arch("aarch64"))
+    assert [(s.line, s.upstream) for s in replaced] == [(1, "debian:trixie")]
+    assert rewritten.split("\n")[1] == "  balena-lab/debian:bookworm-aarch64 AS debian"
+    assert rewritten.split("\n")[2] == "FROM debian"  # the stage, not the image
+    assert "alpine-node" in rewritten  # no honest Debian stand-in for Alpine

@@ -52,3 +52,22 @@ def test_unknown_device_type_is_a_clean_error(tmp_path: Path) -> None:
     built = _cli("build", str(tmp_path), "--device-type", "raspberrypi9")
     assert built.returncode == 2
     assert "raspberrypi" in built.stderr and "Traceback" not in built.stderr
+
+
+def test_run_takes_options_after_the_image_and_a_command_after_dashes(
+    base_images: dict[str, str]
+) -> None:
+    ran = _cli("run", base_images["amd64"], "--timeout", "30", "--env", "WHO=class",
+               "--", "sh", "-c", "echo hello $WHO; exit 4")
+    assert ran.returncode == 4 and ran.stdout == "hello class\n"
+
+
+def test_run_refuses_bind_mounts(base_images: dict[str, str]) -> None:
+    ran = _cli("run", base_images["amd64"], "--volume", "/tmp:/data")
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert "named volume" in ran.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    built = _cli("build", str(tmp_path), "--device-type", "intel-nuc", "--var", "NOEQUALS")
+    assert built.returncode == 2 and "wants KEY=VALUE" in built.stderr

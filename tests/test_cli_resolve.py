@@ -121,3 +121,15 @@ def test_installed_command_line(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert json.loads(done.stdout)["error"]["type"] == "no-dockerfile"
+
+
+def test_json_even_for_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    """The --json contract holds for unreadable input too: one object, a contract type."""
+    (tmp_path / "Dockerfile").symlink_to("/proc/self/mem")  # reading it fails with EIO
+    result = subprocess.run(
+        [sys.executable, "-m", "balena_lab", "resolve", str(tmp_path), "--device-type",
+         "raspberrypi3", "--json"], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["error"]["type"] == "dockerfile-not-found"
+    assert "Dockerfile" in document["error"]["message"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from balena_lab.compose import compose, default_composition, validate_compose
+from balena_lab.compose import compose, default_composition, load_compose, validate_compose
 from balena_lab.errors import ComposeError, NoDockerfileError, UnknownDeviceTypeError
 
 PAGE_YAML = """\
@@ -157,3 +157,23 @@ def test_bad_yaml_and_bad_device_type(tmp_path: Path) -> None:
         compose(tmp_path)
     with pytest.raises(UnknownDeviceTypeError):
         compose(tmp_path, "nope-device")
+
+
+def test_a_service_folder_linked_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Dockerfile").write_text("FROM x\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "svc").symlink_to(outside)
+    (project / "docker-compose.yml").write_text("version: '2.1'\nservices:\n  svc:\n    build: ./svc\n")
+    with pytest.raises(ComposeError, match="leads out of the project") as caught:
+        compose(project, "raspberrypi4-64")
+    assert caught.value.service == "svc"
+
+
+def test_a_compose_file_that_is_not_utf8_is_a_compose_error(tmp_path: Path) -> None:
+    path = tmp_path / "docker-compose.yml"
+    path.write_bytes(b"version: '2.1'\nservices: \xff\n")
+    with pytest.raises(ComposeError, match="not valid UTF-8"):
+        load_compose(path)

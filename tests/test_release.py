@@ -82,3 +82,17 @@ def test_build_args_in_both_compose_forms() -> None:
     assert build_args_of(document, "a") == {"X": "1", "Y": ""}
     assert build_args_of(document, "b") == {"X": "1", "Y": ""}
     assert build_args_of(document, "c") == {}
+
+
+def test_a_bug_in_a_service_thread_reaches_the_caller(
+    tmp_path: Path, base_images: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception must surface, not leave the release waiting forever."""
+    from balena_lab import release
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(release, "iter_build", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        list(iter_build_release(_release(tmp_path), "raspberrypi4-64"))

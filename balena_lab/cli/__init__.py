@@ -50,7 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Everything after a bare "--" belongs to the subcommand as it is (a command to run).
+    words = list(sys.argv[1:] if argv is None else argv)
+    rest: list[str] = []
+    if "--" in words:
+        cut = words.index("--")
+        words, rest = words[:cut], words[cut + 1:]
+    args = parser.parse_args(words)
+    args.rest = rest
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE_OR_INPUT

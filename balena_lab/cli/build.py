@@ -20,6 +20,7 @@ from ..buildevents import (
 )
 from ..compose import find_compose_file
 from ..errors import BuildStepFailed
+from ._args import key_value
 from ._output import print_json
 
 
@@ -36,9 +37,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--arch", help="override the arch (default: the device type's)")
     parser.add_argument("--dockerfile", metavar="PATH", help="a specified Dockerfile path")
     parser.add_argument("--var", action="append", default=[], metavar="KEY=VALUE",
-                        help="an extra build variable (repeatable)")
+                        type=key_value, help="an extra build variable (repeatable)")
     parser.add_argument("--build-arg", action="append", default=[], metavar="KEY=VALUE",
-                        help="a Docker build argument (repeatable)")
+                        type=key_value, help="a Docker build argument (repeatable)")
     parser.add_argument("--tag", help="image name (default: balena-lab/<project>:<device-type>)")
     parser.add_argument("--no-cache", action="store_true", help="do not use the build cache")
     parser.add_argument("--stand-ins", action="store_const", const=True, default=None,
@@ -51,17 +52,7 @@ def add_parser(subparsers: Any) -> None:
                         help="services built at once in a multi-service release (default 2)")
     parser.add_argument("--json", action="store_true",
                         help="print the result as JSON on stdout (progress goes to stderr)")
-    parser.set_defaults(run=run)
-
-
-def pairs(items: list[str], option: str) -> dict[str, str]:
-    result = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"balena-lab: error: {option} wants KEY=VALUE, got {item!r}")
-        result[key] = value
-    return result
+    parser.set_defaults(run=run, _parser=parser)
 
 
 def show(event: BuildEvent, out: TextIO) -> None:
@@ -84,18 +75,18 @@ def show(event: BuildEvent, out: TextIO) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stderr if args.json else sys.stdout
-    variables = pairs(args.var, "--var")
+    variables = dict(args.var)
     if find_compose_file(args.project) is not None:
         if args.dockerfile or args.tag or args.build_arg:
-            raise SystemExit("balena-lab: error: --dockerfile, --tag and --build-arg are per "
-                             "service: set them in docker-compose.yml")
+            args._parser.error("--dockerfile, --tag and --build-arg are per service: "
+                               "set them in docker-compose.yml")
         events = release.iter_build_release(
             args.project, args.device_type, args.arch, variables=variables,
             no_cache=args.no_cache, stand_ins=args.stand_ins, jobs=args.jobs)
     else:
         events = builder.iter_build(
             args.project, args.device_type, args.arch, dockerfile=args.dockerfile,
-            variables=variables, build_args=pairs(args.build_arg, "--build-arg"),
+            variables=variables, build_args=dict(args.build_arg),
             tag=args.tag, no_cache=args.no_cache, stand_ins=args.stand_ins)
     multi = find_compose_file(args.project) is not None
     try:
@@ -115,8 +106,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 show(event, out)
     except BuildStepFailed as error:
-        service = getattr(error, "service", None)
-        where = f" (service {service})" if service else ""
+        where = f" (service {error.service})" if error.service else ""
         print(f"balena-lab: build failed{where}: {error}", file=sys.stderr)
         return 1
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 from ..arches import all_arches
 from ..compose import compose
 from ..errors import ResolutionError
+from ._args import key_value
 from ._output import print_json
 
 
@@ -30,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
                         help="also resolve every built service for this device type")
     parser.add_argument("--arch", choices=list(all_arches()),
                         help="the fleet's arch (default: the device type's)")
-    parser.add_argument("--var", metavar="KEY=VALUE", action="append", default=[],
+    parser.add_argument("--var", metavar="KEY=VALUE", type=key_value, action="append", default=[],
                         help="an extra build variable (repeatable)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (document, services, error)")
@@ -38,12 +39,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    variables = {}
-    for item in args.var:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            args._parser.error(f"--var wants KEY=VALUE, not {item!r}")
-        variables[key] = value
+    variables = dict(args.var)
     try:
         composition = compose(args.dir, args.device_type, args.arch, variables=variables)
     except ResolutionError as error:

@@ -9,6 +9,7 @@ from typing import Any
 from .. import baseimages, rootfs
 from ..arches import all_arches
 from ..engine import connect
+from ._args import key_value
 from ._output import print_json, table
 
 
@@ -46,6 +47,10 @@ def add_parser(subparsers: Any) -> None:
     )
     prune.add_argument(
         "--all", action="store_true", help="remove the base images and stand-ins too",
+    )
+    prune.add_argument(
+        "--label", action="append", default=[], type=key_value, metavar="KEY=VALUE",
+        help="only images with this label too (repeatable)",
     )
     prune.set_defaults(run=run_prune)
 
@@ -93,7 +98,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
-    removed = baseimages.prune(connect(), include_shared=args.all)
+    removed = baseimages.prune(connect(), include_shared=args.all, labels=dict(args.label))
     for name in removed:
         print(f"removed {name}")
     print(f"{len(removed)} image(s) removed.")

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from .. import devicetypes
 from ..arches import all_arches
-from ..compose import find_compose_file, load_compose
-from ..errors import ComposeError, ResolutionError
+from ..compose import find_compose_file, load_compose, service_folder
+from ..errors import ComposeError, InputError, ResolutionError
 from ..resolution import Resolution, resolve
+from ._args import key_value
 from ._output import print_json, table
 
 EXIT_RESOLUTION_ERROR = 1
@@ -40,7 +42,7 @@ def add_parser(subparsers: Any) -> None:
                         help="the fleet's arch (default: the device type's)")
     parser.add_argument("--dockerfile", metavar="PATH",
                         help="a specified dockerfile path, as compose build.dockerfile")
-    parser.add_argument("--var", metavar="KEY=VALUE", action="append", default=[],
+    parser.add_argument("--var", metavar="KEY=VALUE", action="append", default=[], type=key_value,
                         help="an extra build variable (BALENA_APP_NAME=..., repeatable)")
     parser.add_argument("--service", metavar="NAME",
                         help="resolve this service of DIR's docker-compose.yml")
@@ -50,22 +52,25 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run, _parser=parser)
 
 
-def _variables(args: argparse.Namespace) -> dict[str, str]:
-    variables = {}
-    for item in args.var:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            args._parser.error(f"--var wants KEY=VALUE, not {item!r}")
-        variables[key] = value
-    return variables
+def error_type(error: ResolutionError | InputError) -> str:
+    """The contract's error type; a file that cannot be read at all gets the type of
+    what it is (balena's own message for a Dockerfile is "not found or is invalid")."""
+    if isinstance(error, ResolutionError):
+        return error.type
+    name = Path(error.path or "").name
+    if name == "package.json":
+        return "package-json"
+    if name.startswith("docker-compose"):
+        return "compose"
+    return "dockerfile-not-found"
 
 
-def error_object(error: ResolutionError) -> dict[str, Any]:
+def error_object(error: ResolutionError | InputError) -> dict[str, Any]:
     """The --json object for a failed resolution."""
-    candidates = [c.to_dict() for c in error.candidates if hasattr(c, "to_dict")]
+    candidates = [c.to_dict() for c in getattr(error, "candidates", ()) if hasattr(c, "to_dict")]
     return {"kind": None, "source": None, "dockerfile_name": None, "dockerfile": None,
             "candidates": candidates, "substitutions": [],
-            "error": {"type": error.type, "message": error.message}}
+            "error": {"type": error_type(error), "message": error.message}}
 
 
 def _service_target(args: argparse.Namespace) -> tuple[str, str | None, str]:
@@ -78,17 +83,17 @@ def _service_target(args: argparse.Namespace) -> tuple[str, str | None, str]:
     if args.service not in services:
         raise ComposeError(f"no service {args.service!r}; services: {', '.join(services)}",
                            service=args.service, path=path)
-    build = services[args.service].get("build")
-    if build is None:
+    spec = services[args.service]
+    if spec.get("build") is None:
         raise ComposeError(f"service {args.service!r} has no build: (image only)",
                            service=args.service, field="build", path=path)
-    context, dockerfile = (build, None) if isinstance(build, str) else (
-        build.get("context", "."), build.get("dockerfile"))
-    return f"{args.dir}/{context}", args.dockerfile or dockerfile, args.service
+    folder = service_folder(Path(args.dir), path, args.service, spec)
+    dockerfile = spec["build"].get("dockerfile") if isinstance(spec["build"], dict) else None
+    return str(folder), args.dockerfile or dockerfile, args.service
 
 
 def run(args: argparse.Namespace) -> int:
-    variables = _variables(args)
+    variables = dict(args.var)
     if args.matrix:
         return _run_matrix(args, variables)
     if not args.device_type:
@@ -99,12 +104,12 @@ def run(args: argparse.Namespace) -> int:
             folder, dockerfile, service = _service_target(args)
         resolution = resolve(folder, args.device_type, args.arch, dockerfile=dockerfile,
                              variables=variables, service_name=service)
-    except ResolutionError as error:
+    except (ResolutionError, InputError) as error:
         if args.json:
             print_json(error_object(error))
         else:
             print(f"balena-lab: resolution failed: {error}", file=sys.stderr)
-            _print_candidates(error.candidates)
+            _print_candidates(getattr(error, "candidates", ()))
         return EXIT_RESOLUTION_ERROR
     if args.json:
         print_json(resolution.to_dict())

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .. import run as runner
+from ._args import key_value, volume
 from ._output import print_json
 
 
@@ -15,12 +16,13 @@ def add_parser(subparsers: Any) -> None:
         "run", help="run an image's CMD (or a command) in a container that is then removed",
     )
     parser.add_argument("image", metavar="IMAGE")
-    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="COMMAND",
-                        help="a command instead of the image's CMD (after --)")
+    parser.add_argument("command", nargs="*", metavar="COMMAND",
+                        help="a command instead of the image's CMD; after -- when options "
+                        "come first or it has options of its own (run IMAGE --timeout 5 -- ls -l /)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds before it is stopped")
-    parser.add_argument("--volume", action="append", default=[], metavar="NAME:/PATH",
+    parser.add_argument("--volume", action="append", default=[], metavar="NAME:/PATH", type=volume,
                         help="mount a named volume, e.g. resin-data:/data (repeatable)")
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", type=key_value)
     parser.add_argument("--privileged", action="store_true", help="as balena's single-container default")
     parser.add_argument("--host-network", action="store_true", help="as balena's single-container default")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -28,14 +30,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    volumes = {}
-    for item in args.volume:
-        name, sep, path = item.partition(":")
-        if not sep or not path.startswith("/"):
-            raise SystemExit(f"balena-lab: error: --volume wants NAME:/PATH, got {item!r}")
-        volumes[name] = path
-    environment = dict(item.partition("=")[::2] for item in args.env)
+    command = args.rest or args.command
+    volumes = dict(args.volume)
+    environment = dict(args.env)
     echo = None if args.json else (lambda line: print(line, flush=True))
     result = runner.run(
         args.image, command or None, timeout=args.timeout, volumes=volumes,
