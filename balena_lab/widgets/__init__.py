@@ -1,0 +1,41 @@
+"""The masterclass widgets: layout and wiring only, every answer comes from the engine.
+
+::
+
+    from balena_lab.widgets import DeviceTypePicker, TemplateView, link
+    picker = DeviceTypePicker("raspberrypi4-64")
+    view = TemplateView("projects/template")
+    link(picker, view)            # view.device_type follows picker.value
+    picker; view
+
+Every view has a ``device_type`` trait (a slug) and recomputes on change, in
+well under a second: resolving a project takes about a tenth of a millisecond.
+
+- :class:`DeviceTypePicker`: search by name, slug or alias, filter by arch, shows the arch;
+- :class:`TemplateView`: the template and its result side by side, substitutions marked;
+- :class:`PrecedenceView`: the candidate files, the winner and why;
+- :class:`BuildPanel`: a Build button, progress over the steps, the live log, the
+  result table and the container's output;
+- :class:`LintPanel`: an editable Dockerfile, linted and explained as you type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import traitlets
+
+from .build import BuildPanel
+from .lint import LintPanel
+from .picker import DeviceTypePicker
+from .precedence import PrecedenceView
+from .template import TemplateView
+
+
+def link(picker: DeviceTypePicker, *views: Any) -> list[traitlets.dlink]:
+    """Make every view's ``device_type`` follow the picker's value (one-way)."""
+    return [traitlets.dlink((picker, "value"), (view, "device_type")) for view in views]
+
+
+__all__ = ["BuildPanel", "DeviceTypePicker", "LintPanel", "PrecedenceView", "TemplateView",
+           "link"]

@@ -1,0 +1,58 @@
+"""The build panel against the real engine: progress, log, result table, container output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docker
+import pytest
+
+from balena_lab.widgets import BuildPanel, DeviceTypePicker, link
+
+pytestmark = pytest.mark.docker
+
+
+def _project(tmp_path: Path, run_line: str = "RUN echo built-here > /built") -> Path:
+    project = tmp_path / "panel-test"
+    project.mkdir()
+    (project / "Dockerfile.template").write_text(
+        "FROM balenalib/%%BALENA_ARCH%%-debian\n"
+        f"{run_line}\n"
+        'CMD ["/bin/sh", "-c", "cat /built; echo arch %%BALENA_ARCH%%"]\n')
+    return project
+
+
+def test_build_fills_progress_log_result_and_output(
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    picker = DeviceTypePicker("raspberrypi3")
+    panel = BuildPanel(_project(tmp_path), "raspberrypi3", stand_ins=True,
+                       tag="balena-lab/widget-panel-test:latest")
+    link(picker, panel)
+    picker.value = "genericx86-64-ext"
+    assert "genericx86-64-ext" in panel.status.value
+    try:
+        result = panel.build()
+        assert result is not None, panel.error
+        assert result.arch == "amd64"
+        assert panel.progress.value == panel.progress.max >= 3
+        assert panel.progress.bar_style == "success"
+        assert "Step 1/" in panel.log_view.value and "stand-in" in panel.log_view.value
+        assert "balena-lab/widget-panel-test:latest" in panel.summary.value
+        for row in ("size", "layers", "time", "platform"):
+            assert row in panel.summary.value
+        assert "built-here" in panel.output.value and "arch amd64" in panel.output.value
+        assert panel.run_result.ok and not panel.button.disabled
+    finally:
+        docker_client.images.remove("balena-lab/widget-panel-test:latest", force=True)
+
+
+def test_a_failing_step_is_shown_not_raised(
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    panel = BuildPanel(_project(tmp_path, "RUN exit 3"), "genericx86-64-ext", stand_ins=True,
+                       tag="balena-lab/widget-panel-fail:latest")
+    assert panel.build() is None
+    assert panel.error is not None and panel.progress.bar_style == "danger"
+    assert "exit code 3" in panel.summary.value
+    assert panel.output.value == "" and not panel.button.disabled

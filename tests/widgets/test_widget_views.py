@@ -1,0 +1,86 @@
+"""Template, precedence and lint views follow their inputs, fast, without a browser."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from balena_lab.widgets import DeviceTypePicker, LintPanel, PrecedenceView, TemplateView, link
+
+TEMPLATE = "FROM balenalib/%%BALENA_MACHINE_NAME%%-debian\n# %%NOT_TOUCHED%%\nCMD echo %%BALENA_ARCH%%\n"
+
+
+def _project(tmp_path: Path, **files: str) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_template_view_follows_the_picker_within_a_fraction_of_a_second(tmp_path: Path) -> None:
+    project = _project(tmp_path, **{"Dockerfile.template": TEMPLATE})
+    picker = DeviceTypePicker("raspberrypi3")
+    view = TemplateView(project, "raspberrypi3")
+    link(picker, view)
+    before = view.result.value
+    assert "raspberrypi3-debian" in view.resolution.dockerfile
+    assert "<mark" in view.result.value and "<mark>%%BALENA_MACHINE_NAME%%</mark>" in view.source.value
+    assert "%%NOT_TOUCHED%%" in view.source.value and "<mark>%%NOT_TOUCHED" not in view.source.value
+    started = time.perf_counter()
+    picker.value = "genericx86-64-ext"
+    elapsed = time.perf_counter() - started
+    assert view.device_type == "genericx86-64-ext"
+    assert view.result.value != before
+    assert "genericx86-64-ext" in view.result.value and "amd64" in view.result.value
+    assert elapsed < 0.25, elapsed
+
+
+def test_template_view_shows_a_resolution_error(tmp_path: Path) -> None:
+    project = _project(tmp_path, **{"Dockerfile.template": "FROM %%BALENA_NOPE%%\n"})
+    view = TemplateView(project, "raspberrypi3")
+    assert view.resolution is None and view.error is not None
+    assert "BALENA_NOPE" in view.result.value and "balena-lab-error" in view.result.value
+
+
+def test_template_view_arch_override(tmp_path: Path) -> None:
+    project = _project(tmp_path, **{"Dockerfile.template": TEMPLATE})
+    view = TemplateView(project, "raspberrypi4-64")
+    view.arch = "armv7hf"
+    assert "echo armv7hf" in view.resolution.dockerfile
+
+
+def test_precedence_view_names_the_winner_and_refreshes(tmp_path: Path) -> None:
+    project = _project(tmp_path, **{"Dockerfile.template": TEMPLATE,
+                                    "Dockerfile.raspberrypi3": "FROM debian\n"})
+    view = PrecedenceView(project, "raspberrypi3")
+    assert view.resolution.source == "Dockerfile.raspberrypi3"
+    assert "chosen" in view.table.value and "Dockerfile.raspberrypi3" in view.verdict.value
+    view.device_type = "raspberrypi4-64"
+    assert view.resolution.source == "Dockerfile.template"
+    (project / "Dockerfile.aarch64").write_text("FROM debian\n")
+    view.refresh()
+    assert view.resolution.source == "Dockerfile.aarch64"
+    assert "Dockerfile.aarch64" in view.verdict.value
+
+
+def test_precedence_view_shows_what_it_saw_when_nothing_builds(tmp_path: Path) -> None:
+    project = _project(tmp_path, dockerfile="FROM debian\n")
+    view = PrecedenceView(project, "raspberrypi3")
+    assert view.resolution is None
+    assert "Could not find a Dockerfile" in view.verdict.value
+    assert "case-sensitive" in view.table.value
+
+
+def test_lint_panel_relints_on_every_edit() -> None:
+    panel = LintPanel('FROM debian\nCMD ["echo", "$HOME"]\nRUN true\n')
+    assert {"BL002", "BL008"} <= set(panel.report.rules())
+    first = panel.findings.value
+    panel.editor.value = "FROM debian\nRUN true\nCMD echo $HOME\n"
+    assert panel.report.rules() == []
+    assert panel.findings.value != first
+    assert "RUN" in panel.explanation.value
+
+
+def test_lint_panel_template_path_changes_the_rules() -> None:
+    text = "FROM balenalib/%%BALENA_MACHINE_NAME%%-debian\n"
+    assert "BL012" in LintPanel(text, path="Dockerfile").report.rules()
+    assert "BL012" not in LintPanel(text, path="Dockerfile.template").report.rules()
