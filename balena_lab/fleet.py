@@ -51,7 +51,8 @@ class MatrixRow:
     arch: str
     kind: str | None
     source: str | None
-    error: str | None = None
+    error: str | None = None  # the contract's error type
+    message: str | None = None  # the error's message
 
     @property
     def outcome(self) -> str:
@@ -107,13 +108,15 @@ def precedence_matrix(
 ) -> PrecedenceMatrix:
     """Resolve ``project_dir`` for every device type of the catalogue."""
     rows = []
-    for device in devicetypes.all_device_types().values():
+    devices = [d for group in devicetypes.device_types_by_arch().values() for d in group]
+    for device in devices:  # grouped by arch, as the matrix is shown
         try:
             r = resolve(project_dir, device.slug, arch, dockerfile=dockerfile,
                         variables=variables)
             rows.append(MatrixRow(device.slug, r.arch, r.kind, r.source))
         except ResolutionError as error:
-            rows.append(MatrixRow(device.slug, arch or device.arch, None, None, error.type))
+            rows.append(MatrixRow(device.slug, arch or device.arch, None, None, error.type,
+                                  error.message))
     files = tuple(sorted(p.name for p in Path(project_dir).iterdir() if p.is_file()))
     return PrecedenceMatrix(str(project_dir), files, tuple(rows))
 

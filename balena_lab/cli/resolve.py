@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import devicetypes
 from ..arches import all_arches
 from ..compose import find_compose_file, load_compose, service_folder
 from ..errors import ComposeError, InputError, ResolutionError
+from ..fleet import precedence_matrix
 from ..resolution import Resolution, resolve
 from ._args import key_value
 from ._output import print_json, table
@@ -139,30 +139,16 @@ def _explain(r: Resolution) -> None:
 
 
 def _run_matrix(args: argparse.Namespace, variables: dict[str, str]) -> int:
-    by_arch: dict[str, list[dict[str, Any]]] = {}
-    for arch, devices in devicetypes.device_types_by_arch().items():
-        for device in devices:
-            try:
-                r = resolve(args.dir, device.slug, args.arch, dockerfile=args.dockerfile,
-                            variables=variables)
-                row: dict[str, Any] = {"device_type": device.slug, "kind": r.kind,
-                                       "source": r.source, "error": None}
-            except ResolutionError as error:
-                row = {"device_type": device.slug, "kind": None, "source": None,
-                       "error": {"type": error.type, "message": error.message}}
-            by_arch.setdefault(args.arch or arch, []).append(row)
+    matrix = precedence_matrix(args.dir, arch=args.arch, dockerfile=args.dockerfile,
+                               variables=variables)
     if args.json:
+        by_arch: dict[str, list[dict[str, Any]]] = {}
+        for row in matrix.rows:
+            error = {"type": row.error, "message": row.message} if row.error else None
+            by_arch.setdefault(row.arch, []).append(
+                {"device_type": row.device_type, "kind": row.kind, "source": row.source,
+                 "error": error})
         print_json({"arches": by_arch})
     else:
-        for arch, rows in by_arch.items():
-            print(f"{arch}:")
-            groups: dict[str, list[str]] = {}
-            for row in rows:
-                what = (f"{row['source']} ({row['kind']})" if row["error"] is None
-                        else f"error: {row['error']['type']}")
-                groups.setdefault(what, []).append(row["device_type"])
-            for what, slugs in groups.items():
-                shown = ", ".join(slugs[:6]) + (", ..." if len(slugs) > 6 else "")
-                print(f"  {what}: {len(slugs)} device type(s) ({shown})")
-    failed = any(row["error"] for rows in by_arch.values() for row in rows)
-    return EXIT_RESOLUTION_ERROR if failed else 0
+        print(matrix)
+    return EXIT_RESOLUTION_ERROR if any(row.error for row in matrix.rows) else 0
