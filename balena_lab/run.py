@@ -36,6 +36,7 @@ class RunResult:
     seconds: float
     timed_out: bool
     architecture: str
+    container_id: str = ""  # already removed when the result exists
 
     @property
     def ok(self) -> bool:
@@ -132,7 +133,7 @@ def run(
     return RunResult(
         image=image, command=tuple(cmd) if cmd else None, exit_code=exit_code,
         output=output, seconds=time.monotonic() - started, timed_out=timed_out,
-        architecture=platform.removeprefix("linux/"),
+        architecture=platform.removeprefix("linux/"), container_id=container.id or "",
     )
 
 

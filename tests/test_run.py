@@ -11,28 +11,30 @@ from balena_lab.run import remove_volume, run
 pytestmark = pytest.mark.docker
 
 
-def _containers(client: docker.DockerClient) -> set[str]:
-    return {c.id for c in client.containers.list(all=True)}
+def _gone(client: docker.DockerClient, container_id: str) -> bool:
+    try:
+        client.containers.get(container_id)
+    except docker.errors.NotFound:
+        return True
+    return False
 
 
 def test_output_exit_code_and_streaming(docker_client: docker.DockerClient, base_images: dict[str, str]) -> None:
-    before = _containers(docker_client)
     seen: list[str] = []
     result = run(base_images["amd64"], "echo one; sleep 0.2; echo two >&2; exit 4", on_output=seen.append)
     assert result.exit_code == 4 and not result.ok
     assert seen == ["one", "two"] and result.output == "one\ntwo\n"
-    assert _containers(docker_client) == before  # removed
+    assert result.container_id and _gone(docker_client, result.container_id)
 
 
 def test_timeout_stops_and_removes_the_container(
     docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
-    before = _containers(docker_client)
     result = run(base_images["amd64"], "echo started; sleep 60", timeout=2)
     assert result.timed_out and result.exit_code is None
     assert result.output == "started\n"
     assert result.seconds < 20
-    assert _containers(docker_client) == before
+    assert _gone(docker_client, result.container_id)
 
 
 def test_data_survives_a_restart_on_a_named_volume(

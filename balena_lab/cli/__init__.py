@@ -30,6 +30,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "compose",
     "build",
     "run",
+    "exercise",
+    "grade",
 )
 
 EXIT_USAGE_OR_INPUT = 2

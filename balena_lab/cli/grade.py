@@ -1,0 +1,45 @@
+"""``balena-lab grade SUBMISSIONS_DIR --exercise NAME``: grade a class, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..exercises import grade
+from ..exercises.runner import DEFAULT_TIMEOUT
+from ..exercises.submission import SubmissionResult
+from ._output import print_json
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "grade", help="run every submitted notebook in its own kernel and write a class report")
+    parser.add_argument("submissions", metavar="SUBMISSIONS_DIR")
+    parser.add_argument("--exercise", required=True, metavar="NAME")
+    parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (2)")
+    parser.add_argument("--output", metavar="DIR",
+                        help="report and executed copies (default: SUBMISSIONS_DIR-graded)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds each notebook may run (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--keep-images", action="store_true",
+                        help="keep the images built while grading (labelled per submission)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    def progress(result: SubmissionResult) -> None:
+        if not args.json:
+            print(f"  {result.learner}: {result.passed}/{result.total} {result.status}",
+                  file=sys.stderr, flush=True)
+
+    report = grade(args.submissions, args.exercise, jobs=args.jobs, output_dir=args.output,
+                   timeout=args.timeout, keep_images=args.keep_images, on_result=progress)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    print("\n".join(report.lines()))
+    print(report.summary())
+    print(f"report: {report.output_dir}/report.html and report.csv")
+    return 0

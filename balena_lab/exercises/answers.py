@@ -1,0 +1,143 @@
+"""From a learner's variables to a checked answer.
+
+The learner's cells define variables (``DOCKERFILE = \"\"\"...\"\"\"``); the
+exercise says which file of the project each one becomes.  A variable mapped
+to ``"*"`` holds a dict of files (``{"Dockerfile.raspberrypi4-64": "..."}``)
+for exercises where choosing the file name is part of the answer.
+:func:`collect_answer` turns a namespace into files plus plain-language
+problems; :func:`run_checks` runs the exercise's checks on them.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BalenaLabError
+
+if TYPE_CHECKING:
+    from .context import CheckOptions
+from .core import CheckFailed, CheckReport, CheckResult, Exercise, get_exercise
+
+MAX_DETAIL = 700
+FILES_VARIABLE = "*"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The learner's files (path -> text) and what was wrong with the variables."""
+
+    exercise: str
+    files: Mapping[str, str]
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise": self.exercise, "files": dict(self.files),
+                "problems": list(self.problems)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Answer:
+        return cls(str(data["exercise"]), dict(data.get("files", {})),
+                   tuple(data.get("problems", ())))
+
+
+def _file_name_problem(name: object) -> str | None:
+    if not isinstance(name, str) or not name.strip():
+        return "a file name must be a non-empty string"
+    normalized = posixpath.normpath(name)
+    if name.startswith("/") or normalized.startswith("..") or "\\" in name:
+        return f"{name!r} is not a path inside the project"
+    return None
+
+
+def collect_answer(exercise: Exercise | str, namespace: Mapping[str, Any]) -> Answer:
+    """The files the learner's variables in ``namespace`` define, and any problems."""
+    exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
+    files: dict[str, str] = {}
+    problems: list[str] = []
+    for variable, target in exercise.answers.items():
+        if variable not in namespace:
+            cells = [tag for tag, names in exercise.cells.items() if variable in names]
+            where = f" (cell tagged {cells[0]!r})" if cells else ""
+            problems.append(f"{variable} is not defined: was its cell{where} deleted or not run?")
+            continue
+        value = namespace[variable]
+        if target == FILES_VARIABLE:
+            if not isinstance(value, dict):
+                problems.append(f"{variable} should be a dict of file name -> text, "
+                                f"not {type(value).__name__}")
+                continue
+            for name, text in value.items():
+                problem = _file_name_problem(name)
+                if problem is None and not isinstance(text, str):
+                    problem = f"{variable}[{name!r}] should be text, not {type(text).__name__}"
+                if problem:
+                    problems.append(f"{variable}: {problem}")
+                else:
+                    files[posixpath.normpath(name)] = text
+        elif isinstance(value, str):
+            files[target] = value
+        else:
+            problems.append(f"{variable} should be text (a string), not {type(value).__name__}")
+    return Answer(exercise.name, files, tuple(problems))
+
+
+def project_files(exercise: Exercise, answer: Answer) -> dict[str, str | bytes]:
+    """The project checked: the exercise's given files, then the learner's on top."""
+    return {**exercise.given, **answer.files}
+
+
+def _shorten(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 3] + "..."
+
+
+def run_checks(exercise: Exercise | str, answer: Answer,
+               options: CheckOptions | None = None) -> CheckReport:
+    """Run every check of ``exercise`` on ``answer``, in order; never raises for the answer."""
+    from .context import CheckContext, CheckOptions  # the engine: not needed to collect
+
+    exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
+    options = options or CheckOptions()
+    results: dict[str, CheckResult] = {}
+    with CheckContext(exercise.name, project_files(exercise, answer), options) as context:
+        for check in exercise.checks:
+            if check.needs_engine and not options.engine:
+                results[check.id] = CheckResult(
+                    check.id, check.description, "skip",
+                    "builds and runs an image: set check_builds = True to include it")
+                continue
+            blocked = [dep for dep in check.after if results[dep].status != "pass"]
+            if blocked:
+                status = "skip" if all(results[d].status == "skip" for d in blocked) else "fail"
+                results[check.id] = CheckResult(
+                    check.id, check.description, "skip" if status == "skip" else "fail",
+                    f"not checked: {', '.join(blocked)} did not pass",
+                    check.hint if status == "fail" else "")
+                continue
+            try:
+                detail = check.function(context)
+            except (BalenaLabError, CheckFailed) as error:
+                detail = str(error)
+            except Exception as error:  # noqa: BLE001 - a bug in a check: say so, keep grading
+                detail = f"the check itself failed ({type(error).__name__}: {error})"
+            if detail is None:
+                results[check.id] = CheckResult(check.id, check.description, "pass")
+            else:
+                results[check.id] = CheckResult(check.id, check.description, "fail",
+                                                _shorten(detail), check.hint)
+    return CheckReport(exercise.name, tuple(results.values()), answer.problems)
+
+
+def write_answer(exercise: str, namespace: Mapping[str, Any], path: str | Path) -> None:
+    """Collect the answer in ``namespace`` and write it as JSON to ``path`` (for grading)."""
+    answer = collect_answer(exercise, namespace)
+    Path(path).write_text(json.dumps(answer.to_dict()), encoding="utf-8")
+
+
+def read_answer(path: str | Path) -> Answer:
+    return Answer.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

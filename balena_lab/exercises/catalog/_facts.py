@@ -1,0 +1,74 @@
+"""Small facts about an answer that several exercises' checks share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...arches import all_arches
+from ...devicetypes import find_device_type
+from ...dockerfile import Dockerfile, Instruction, parse
+from ...dockerfile.lint import LintReport, lint
+from ..core import CheckFailed
+
+if TYPE_CHECKING:
+    from ..context import CheckContext
+
+
+def parsed(context: CheckContext, name: str) -> Dockerfile:
+    """The project file ``name`` parsed as a Dockerfile (raises when absent or invalid)."""
+    text = context.text(name)
+    if text is None or not text.strip():
+        raise CheckFailed(f"{name} is empty")
+    return parse(text, path=name)
+
+
+def linted(context: CheckContext, name: str) -> LintReport:
+    return lint(parsed(context, name), path=name, context=context.project)
+
+
+def instructions(context: CheckContext, name: str, keyword: str) -> list[Instruction]:
+    return [i for i in parsed(context, name).instructions if i.name == keyword]
+
+
+def from_images(text: str) -> list[str]:
+    """The images of the FROM lines of a Dockerfile text (stages and scratch left out)."""
+    stages: set[str] = set()
+    images = []
+    for instruction in parse(text).instructions:
+        if instruction.name != "FROM" or not instruction.args:
+            continue
+        image = instruction.args[0]
+        if image.lower() not in stages and image != "scratch":
+            images.append(image)
+        if len(instruction.args) >= 3 and instruction.args[1].lower() == "as":
+            stages.add(instruction.args[2].lower())
+    return images
+
+
+def image_arch(image: str) -> str | None:
+    """The balena arch an image name is for, or None for a multi-arch name (``debian``).
+
+    ``balenalib/<arch|device type>-...`` and ``balena-lab/debian:bookworm-<arch>``.
+    """
+    name, _, tag = image.partition(":")
+    if name.startswith("balena-lab/"):
+        suffix = tag.rsplit("-", 1)[-1]
+        return suffix if suffix in all_arches() else None
+    for prefix in ("balenalib/", "resin/"):
+        if name.startswith(prefix):
+            hardware = name[len(prefix):]
+            # the longest known arch or device type the name starts with
+            for cut in range(len(hardware), 0, -1):
+                head = hardware[:cut]
+                if cut < len(hardware) and hardware[cut] != "-":
+                    continue
+                if head in all_arches():
+                    return head
+                device = find_device_type(head)
+                if device is not None:
+                    return device.arch
+    return None
+
+
+def lint_rule_lines(report: LintReport, rule: str) -> list[int]:
+    return [f.start_line for f in report.findings if f.rule == rule]

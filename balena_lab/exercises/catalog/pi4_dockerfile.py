@@ -1,0 +1,96 @@
+"""Multiple Dockerfiles: give raspberrypi4-64 its own Dockerfile without changing any other device."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from ...errors import ResolutionError
+from ...resolution import resolve
+from ..context import CheckContext, write_project
+from ..core import Check, Exercise, register
+
+DEVICE = "raspberrypi4-64"
+OTHERS = ("raspberrypi3", "raspberrypi3-64", "raspberrypi5", "raspberrypi400-64", "intel-nuc")
+TEMPLATE = """FROM balenalib/%%BALENA_ARCH%%-debian
+CMD ["echo", "Hello from a %%BALENA_MACHINE_NAME%%"]
+"""
+PI3 = """FROM balenalib/raspberrypi3-debian
+CMD ["echo", "Hello from a Pi 3, with its own Dockerfile"]
+"""
+GIVEN = {"Dockerfile.template": TEMPLATE, "Dockerfile.raspberrypi3": PI3}
+GREETING = "Hello from a Pi 4"
+
+
+def own_file(context: CheckContext) -> str | None:
+    resolution = context.resolve(DEVICE)
+    if resolution.source in GIVEN:
+        return f"{DEVICE} still builds {resolution.source} ({resolution.kind})"
+    if resolution.kind != "arch-specific":
+        return f"{DEVICE} builds {resolution.source} ({resolution.kind})"
+    return None
+
+
+def device_specific(context: CheckContext) -> str | None:
+    resolution = context.resolve(DEVICE)
+    chosen = [c for c in resolution.candidates if c.outcome == "chosen"]
+    if chosen and "Dockerfile.<arch>" in chosen[0].reason:
+        return f"{resolution.source} is chosen as the file for the whole {resolution.arch} arch"
+    return None
+
+
+def _outcome(project: Path, device: str) -> tuple[str, str]:
+    try:
+        resolution = resolve(project, device)
+    except ResolutionError as error:
+        return "error", error.message
+    return resolution.source, resolution.dockerfile
+
+
+def others_unchanged(context: CheckContext) -> str | None:
+    with tempfile.TemporaryDirectory() as scratch:
+        before = Path(scratch) / "given"
+        write_project(before, GIVEN)
+        changed = [d for d in OTHERS if _outcome(before, d) != _outcome(context.project, d)]
+    if changed:
+        now = ", ".join(f"{d} -> {_outcome(context.project, d)[0]}" for d in changed)
+        return f"these device types now build something else: {now}"
+    return None
+
+
+def builds(context: CheckContext) -> str | None:
+    context.build(DEVICE)
+    return None
+
+
+def says_hello(context: CheckContext) -> str | None:
+    result = context.run(DEVICE)
+    if result.exit_code != 0 or GREETING not in result.output:
+        return f"the container exited with {result.exit_code}: {result.output.strip()[-200:]!r}"
+    return None
+
+
+EXERCISE = register(Exercise(
+    name="pi4-own-dockerfile",
+    title="Give the Raspberry Pi 4 its own Dockerfile",
+    section="Multiple Dockerfiles",
+    notebook="05-pi4-own-dockerfile.ipynb",
+    answers={"NEW_FILES": "*"},
+    cells={"answer-files": ("NEW_FILES",)},
+    given=GIVEN,
+    checks=(
+        Check("own-file", f"{DEVICE} builds a Dockerfile of its own",
+              "Read the order of preference in the Multiple Dockerfiles section.", own_file),
+        Check("device-specific", f"the file is chosen for the device type {DEVICE}, "
+              "not for its whole arch", "Other devices share the Pi 4's arch.",
+              device_specific, after=("own-file",)),
+        Check("others-unchanged", "every other device type builds exactly what it built before",
+              "Only add a file; the name decides which devices pick it up.", others_unchanged),
+        Check("builds", f"the image builds for {DEVICE} (under QEMU)",
+              "Read the failing step; the base image must be an aarch64 one.", builds,
+              needs_engine=True, after=("own-file",)),
+        Check("says-hello", f"the {DEVICE} container greets as a Pi 4",
+              f"Its CMD should print {GREETING!r}.", says_hello, needs_engine=True,
+              after=("builds",)),
+    ),
+))

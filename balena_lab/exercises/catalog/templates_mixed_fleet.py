@@ -1,0 +1,99 @@
+"""Dockerfile templates: one template for a fleet of Raspberry Pi 3 and Pi 4 devices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...devicetypes import arch_can_run, get_device_type
+from ..core import Check, Exercise, register
+from ._facts import from_images, image_arch, parsed
+
+if TYPE_CHECKING:
+    from ..context import CheckContext
+
+FLEET = "raspberrypi3"  # the fleet's device type: what the builder builds for
+DEVICES = ("raspberrypi3", "raspberrypi4-64")  # the devices in the fleet
+OTHER_FLEET = "intel-nuc"
+NAME = "Dockerfile.template"
+
+
+def is_template(context: CheckContext) -> str | None:
+    parsed(context, NAME)
+    resolution = context.resolve(FLEET)
+    if resolution.kind != "template":
+        return f"for {FLEET} balena builds {resolution.source} ({resolution.kind})"
+    return None
+
+
+def _from_lines(context: CheckContext) -> list[str]:
+    return [i.source for i in parsed(context, NAME).instructions if i.name == "FROM"]
+
+
+def no_machine_name(context: CheckContext) -> str | None:
+    lines = [line for line in _from_lines(context) if "%%BALENA_MACHINE_NAME%%" in line]
+    if lines:
+        return (f"FROM uses %%BALENA_MACHINE_NAME%%: the fleet is built once, for {FLEET}, so "
+                "every device (the Pi 4s too) would get that one device's image")
+    return None
+
+
+def fits_fleet(context: CheckContext) -> str | None:
+    images = from_images(context.resolve(FLEET).dockerfile)
+    for image in images:
+        arch = image_arch(image)
+        if arch is None:
+            continue
+        unable = [d for d in DEVICES if not arch_can_run(get_device_type(d).arch, arch)]
+        if unable:
+            return f"{image} is a {arch} image, which {', '.join(unable)} cannot run"
+    return None
+
+
+def serves_other_fleets(context: CheckContext) -> str | None:
+    other = get_device_type(OTHER_FLEET)
+    images = from_images(context.resolve(OTHER_FLEET).dockerfile)
+    wrong = [i for i in images if image_arch(i) not in (None, other.arch)]
+    if wrong:
+        return (f"built for an {OTHER_FLEET} fleet ({other.arch}) the template still says "
+                f"FROM {wrong[0]}")
+    return None
+
+
+def builds(context: CheckContext) -> str | None:
+    context.build(FLEET)
+    return None
+
+
+def prints_arch(context: CheckContext) -> str | None:
+    result = context.run(FLEET)
+    if result.exit_code != 0 or "armv7l" not in result.output:
+        return f"the container exited with {result.exit_code}: {result.output.strip()[-200:]!r}"
+    return None
+
+
+EXERCISE = register(Exercise(
+    name="templates-mixed-fleet",
+    title="A template for a mixed Pi 3 and Pi 4 fleet",
+    section="Dockerfile templates",
+    notebook="04-templates-mixed-fleet.ipynb",
+    answers={"TEMPLATE": NAME},
+    cells={"answer-template": ("TEMPLATE",)},
+    checks=(
+        Check("is-template", f"balena builds {NAME} for the fleet",
+              "The file must be a valid Dockerfile template.", is_template),
+        Check("no-machine-name", "the base image does not depend on the fleet's device type",
+              "Read the warning in the templates section: which variable is the same for "
+              "every device of this fleet?", no_machine_name, after=("is-template",)),
+        Check("fits-fleet", "every device in the fleet can run the base image",
+              "Pi 4s (64-bit) can run 32-bit ARMv7 images; Pi 3s cannot run 64-bit ones.",
+              fits_fleet, after=("is-template",)),
+        Check("serves-other-fleets", "the same template builds for an x86 fleet too",
+              "Hard-coding one device's image defeats the point of a template.",
+              serves_other_fleets, after=("is-template",)),
+        Check("builds", "the image builds for the fleet (raspberrypi3, under QEMU)",
+              "Read the failing step; the base image must be one of the fleet's arch.",
+              builds, needs_engine=True, after=("is-template",)),
+        Check("prints-arch", "the container prints its machine architecture",
+              "CMD should run uname -m.", prints_arch, needs_engine=True, after=("builds",)),
+    ),
+))

@@ -1,0 +1,192 @@
+"""Checks, their results and the exercises they belong to: small values, one registry.
+
+A :class:`Check` is an id, a one-line description, a hint and a function.
+The function gets the :class:`~.context.CheckContext` of one answer and
+returns ``None`` when the check passes, or a short string saying what it saw
+instead.  That string describes the learner's own work (a build error, the
+file that won), never the expected answer; the hint is fixed text written
+so that it nudges without giving the answer away.
+
+An :class:`Exercise` names the page section it teaches, the variables the
+learner's cells define (each becomes a file of the project), the files the
+exercise gives, and its checks, in order.  Exercises register themselves in
+:data:`EXERCISES` when :mod:`.catalog` is imported.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import ExerciseError
+
+if TYPE_CHECKING:
+    from .context import CheckContext
+
+Status = Literal["pass", "fail", "skip"]
+CheckFunction = Callable[["CheckContext"], "str | None"]
+
+
+class CheckFailed(Exception):
+    """Raised inside a check function: the check fails with this message as its detail."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing an answer must get right.
+
+    ``needs_engine``: the check builds or runs an image, so it is skipped
+    when a self-check is asked for static checks only.  ``after``: ids of
+    checks that must pass first; when one fails this one is reported as
+    failed "not checked" rather than repeating the same error.
+    """
+
+    id: str
+    description: str
+    hint: str
+    function: CheckFunction = field(repr=False, compare=False)
+    needs_engine: bool = False
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check on one answer."""
+
+    id: str
+    description: str
+    status: Status
+    detail: str = ""  # what was seen (failures), or why it was skipped
+    hint: str = ""  # only on failures
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        mark = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[self.status]
+        text = f"{mark}  {self.id}: {self.description}"
+        if self.detail:
+            text += f"\n      {self.detail}"
+        if self.hint:
+            text += f"\n      hint: {self.hint}"
+        return text
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every check of one exercise on one answer; prints as a list, shows as a table."""
+
+    exercise: str
+    results: tuple[CheckResult, ...]
+    problems: tuple[str, ...] = ()  # about the answer as a whole (a missing variable, ...)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results if r.passed)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+    @property
+    def all_passed(self) -> bool:
+        return self.total > 0 and self.passed == self.total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise": self.exercise, "passed": self.passed, "total": self.total,
+                "problems": list(self.problems), "results": [r.to_dict() for r in self.results]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckReport:
+        results = tuple(CheckResult(**item) for item in data.get("results", ()))
+        return cls(str(data["exercise"]), results, tuple(data.get("problems", ())))
+
+    def __str__(self) -> str:
+        head = f"{self.exercise}: {self.passed}/{self.total} checks pass"
+        lines = [head, *(f"  note: {p}" for p in self.problems)]
+        lines.extend(r.line() for r in self.results)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        colour = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781"}
+        rows = "".join(
+            f"<tr><td style='color:{colour[r.status]}'><b>{r.status.upper()}</b></td>"
+            f"<td><code>{esc(r.id)}</code></td><td>{esc(r.description)}"
+            + (f"<br><small>{esc(r.detail)}</small>" if r.detail else "")
+            + (f"<br><i>hint: {esc(r.hint)}</i>" if r.hint else "")
+            + "</td></tr>"
+            for r in self.results
+        )
+        notes = "".join(f"<li>{esc(p)}</li>" for p in self.problems)
+        return (f"<div><p><b>{esc(self.exercise)}</b>: {self.passed}/{self.total} checks pass</p>"
+                + (f"<ul>{notes}</ul>" if notes else "")
+                + f"<table>{rows}</table></div>")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: what the learner writes, what is given, and how it is checked.
+
+    ``answers`` maps each variable a learner cell defines to the project file
+    it becomes (``{"DOCKERFILE": "Dockerfile"}``); ``cells`` maps the tag of
+    each learner cell to the variables it is expected to define.  ``given``
+    are the project files the exercise provides (text or bytes).
+    """
+
+    name: str
+    title: str
+    section: str  # the page section it teaches
+    notebook: str  # the starter's file name in notebooks/exercises/
+    answers: Mapping[str, str]
+    cells: Mapping[str, tuple[str, ...]]
+    checks: tuple[Check, ...]
+    given: Mapping[str, str | bytes] = field(default_factory=dict)
+
+    def check(self, id: str) -> Check:
+        for check in self.checks:
+            if check.id == id:
+                return check
+        raise KeyError(id)
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    ids = [c.id for c in exercise.checks]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{exercise.name}: duplicate check ids")
+    for check in exercise.checks:
+        unknown = set(check.after) - set(ids[: ids.index(check.id)])
+        if unknown:
+            raise ValueError(f"{exercise.name}/{check.id}: 'after' names later or unknown checks")
+    EXERCISES[exercise.name] = exercise
+    return exercise
+
+
+def get_exercise(name: str) -> Exercise:
+    """The exercise called ``name``; :class:`ExerciseError` naming the known ones otherwise."""
+    from . import catalog  # noqa: F401  (registers the exercises)
+
+    try:
+        return EXERCISES[name]
+    except KeyError:
+        known = ", ".join(sorted(EXERCISES))
+        raise ExerciseError(f"no exercise called {name!r}", fix=f"use one of: {known}") from None
+
+
+def all_exercises() -> tuple[Exercise, ...]:
+    from . import catalog  # noqa: F401
+
+    return tuple(sorted(EXERCISES.values(), key=lambda e: e.notebook))

@@ -1,0 +1,160 @@
+"""Grade one submission: read it, run it in its own kernel, check what it defined.
+
+The steps, each of which can end the grading of this submission with one
+clear line (and never the grading of the class):
+
+1. read the notebook (not JSON, not a notebook: ``not-a-notebook``);
+2. execute a grading copy with papermill (``timeout``, ``kernel-died``,
+   ``failed``), the submission file untouched, the executed copy saved;
+3. run the exercise's checks on the answer the copy's last cell wrote,
+   building and running images labelled with the submission's name.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotebookError
+from .answers import read_answer, run_checks
+from .context import CheckOptions
+from .core import CheckReport, CheckResult, Exercise, get_exercise
+from .notebook import exercise_of, grading_copy, missing_cells, read_notebook
+from .runner import DEFAULT_TIMEOUT, execute
+
+# Parameters a grading run injects: the notebook's own self-check then does nothing.
+GRADING_PARAMETERS = {"grading": True, "check_builds": False}
+
+STATUSES = ("graded", "timeout", "kernel-died", "not-a-notebook", "failed")
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """The outcome for one learner: status, one clear line, the checks, the times."""
+
+    learner: str
+    file: str
+    exercise: str
+    status: str  # one of STATUSES
+    message: str  # the report's one line about how grading went
+    report: CheckReport
+    notes: tuple[str, ...] = ()  # cell errors, missing cells, answer problems
+    seconds: float = 0.0  # everything: execution and checks
+    execution_seconds: float = 0.0
+    kernel_start: float | None = None
+    executed: str | None = None  # the executed copy, relative to the output folder
+    images: tuple[str, ...] = field(default=())
+
+    @property
+    def passed(self) -> int:
+        return self.report.passed
+
+    @property
+    def total(self) -> int:
+        return self.report.total
+
+    @property
+    def score(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["report"] = self.report.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SubmissionResult:
+        values = dict(data)
+        values["report"] = CheckReport.from_dict(values["report"])
+        values["notes"] = tuple(values.get("notes", ()))
+        values["images"] = tuple(values.get("images", ()))
+        return cls(**values)
+
+
+def not_checked(exercise: Exercise, reason: str) -> CheckReport:
+    """Every check failed with ``reason``: for a notebook that never produced an answer."""
+    return CheckReport(exercise.name, tuple(
+        CheckResult(c.id, c.description, "fail", f"not checked: {reason}") for c in exercise.checks))
+
+
+def grade_submission(
+    path: str | Path,
+    exercise: str,
+    *,
+    learner: str,
+    output_dir: str | Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    labels: Mapping[str, str] | None = None,
+    engine: bool = True,
+    file: str | None = None,
+) -> SubmissionResult:
+    """Grade the notebook at ``path`` for ``exercise``; the executed copy goes to ``output_dir``."""
+    spec = get_exercise(exercise)
+    started = time.monotonic()
+    output_dir = Path(output_dir)
+    shown = file or Path(path).name
+
+    def finish(status: str, message: str, report: CheckReport, **extra: Any) -> SubmissionResult:
+        return SubmissionResult(learner, shown, spec.name, status, message, report,
+                                seconds=time.monotonic() - started, **extra)
+
+    try:
+        notebook = read_notebook(path)
+    except NotebookError as error:
+        return finish("not-a-notebook", error.reason, not_checked(spec, "not a notebook"))
+
+    notes: list[str] = []
+    declared = exercise_of(notebook)
+    if declared and declared != spec.name:
+        notes.append(f"the notebook says it is exercise {declared!r}; graded as {spec.name!r}")
+    notes.extend(f"no code cell tagged {tag!r} (deleted, or its tag removed?)"
+                 for tag in missing_cells(notebook, spec))
+
+    executed_dir = output_dir / "executed"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    executed_path = executed_dir / f"{learner}.ipynb"
+    with tempfile.TemporaryDirectory(prefix="balena-lab-grade-") as scratch:
+        answer_path = Path(scratch) / "answer.json"
+        work = Path(scratch) / "cwd"
+        work.mkdir()
+        copy = grading_copy(notebook, spec.name, answer_path)
+        execution = execute(copy, executed_path, parameters=dict(GRADING_PARAMETERS),
+                            timeout=timeout, cwd=work)
+        notes.extend(execution.facts.errors)
+        extra = {"execution_seconds": execution.seconds,
+                 "kernel_start": execution.facts.kernel_start,
+                 "executed": str(executed_path.relative_to(output_dir))}
+        if execution.status != "completed" or not answer_path.exists():
+            status = execution.status if execution.status != "completed" else "failed"
+            message = execution.message if execution.status != "completed" else (
+                "the notebook ran but its answer could not be collected")
+            return finish(status, message, not_checked(spec, message), notes=tuple(notes),
+                          **extra)
+        try:
+            answer = read_answer(answer_path)
+        except (OSError, ValueError, KeyError) as error:
+            return finish("failed", f"the answer could not be read ({error})",
+                          not_checked(spec, "no answer"), notes=tuple(notes), **extra)
+    notes.extend(answer.problems)
+    options = CheckOptions(engine=engine, submission=learner, labels=dict(labels or {}))
+    report = run_checks(spec, answer, options)
+    message = f"{report.passed}/{report.total} checks pass"
+    failed_build = next((r for r in report.results if r.id == "builds" and r.status == "fail"
+                         and not r.detail.startswith("not checked")), None)
+    if failed_build is not None:
+        message += f"; the build failed: {failed_build.detail.splitlines()[0]}"
+    report = CheckReport(report.exercise, report.results)  # problems are in notes already
+    return finish("graded", message, report, notes=tuple(notes), **extra)
+
+
+def write_result(result: SubmissionResult, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(result.to_dict()), encoding="utf-8")
+
+
+def read_result(path: str | Path) -> SubmissionResult:
+    return SubmissionResult.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,137 @@
+"""Grading a generated mixed class for real: kernels, builds, the report, the clean-up."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import docker
+import pytest
+
+from balena_lab.errors import GradingError
+from balena_lab.exercises import ClassReport, grade
+from balena_lab.exercises.context import GRADING_RUN_LABEL, SUBMISSION_LABEL
+from balena_lab.exercises.grading import discover, remove_images
+
+from .classgen import write_class
+
+KINDS = ["correct", "wrong", "broken-json", "infinite-loop", "crashed-kernel", "deleted-answer",
+         "reordered", "failing-build", "cell-error"]
+EXERCISE = "dockerfile-basics"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory, docker_client: docker.DockerClient,
+           base_images: dict[str, str]) -> tuple[ClassReport, Path, dict[str, str]]:
+    root = tmp_path_factory.mktemp("class")
+    submissions = root / "submissions"
+    write_class(submissions, EXERCISE, KINDS)
+    (submissions / "README.txt").write_text("not a submission")
+    before = _digest(submissions)
+    report = grade(submissions, EXERCISE, jobs=2, output_dir=root / "out", timeout=15)
+    assert _digest(submissions) == before  # submissions are never modified
+    return report, root / "out", {r.learner: r.learner for r in report.results}
+
+
+def _by_kind(report: ClassReport, kind: str):  # type: ignore[no-untyped-def]
+    (result,) = [r for r in report.results if r.learner.endswith(kind) or f"-{kind}-" in r.learner]
+    return result
+
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+
+def test_each_case_gets_a_clear_line(graded: tuple[ClassReport, Path, dict[str, str]]) -> None:
+    report, _, _ = graded
+    assert len(report.results) == len(KINDS)
+    correct = _by_kind(report, "correct")
+    assert (correct.status, correct.passed, correct.total) == ("graded", 5, 5)
+    assert _by_kind(report, "reordered").passed == 5  # cells found by tag, not position
+    wrong = _by_kind(report, "wrong")
+    assert wrong.status == "graded" and 0 < wrong.passed < 5
+    broken = _by_kind(report, "broken-json")
+    assert broken.status == "not-a-notebook" and "invalid JSON at line" in broken.message
+    loop = _by_kind(report, "infinite-loop")
+    assert loop.status == "timeout" and "answer-dockerfile" in loop.message
+    assert loop.execution_seconds < 15 + 10
+    crashed = _by_kind(report, "crashed-kernel")
+    assert crashed.status == "kernel-died" and "answer-dockerfile" in crashed.message
+    deleted = _by_kind(report, "deleted-answer")
+    assert deleted.passed == 0 and any("no code cell tagged 'answer-dockerfile'" in n
+                                       for n in deleted.notes)
+    failing = _by_kind(report, "failing-build")
+    assert failing.status == "graded" and "the build failed: Dockerfile:2" in failing.message
+    assert failing.passed == 3
+    error = _by_kind(report, "cell-error")
+    assert any("raised NameError" in n for n in error.notes)
+    assert report.skipped == ("README.txt: not a .ipynb file, left out",)
+    lines = "\n".join(report.lines())
+    for result in report.results:
+        assert result.learner in lines
+
+
+def test_renamed_files_are_graded_under_a_safe_name(
+    graded: tuple[ClassReport, Path, dict[str, str]]
+) -> None:
+    report, _, _ = graded
+    renamed = [r for r in report.results if r.file.startswith("Copy of")]
+    assert renamed and all(" " not in r.learner for r in renamed)
+
+
+def test_csv_and_html_report(graded: tuple[ClassReport, Path, dict[str, str]]) -> None:
+    report, out, _ = graded
+    with open(out / "report.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(KINDS)
+    assert {"learner", "score", "status", "from-first", "says-hello", "seconds",
+            "kernel_start_seconds", "message"} <= set(rows[0])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "pass rate" in page and "hint:" in page and "timeout" in page
+    assert report.pass_rates()["says-hello"] == pytest.approx(3 / len(KINDS))
+    executed = {p.stem for p in (out / "executed").glob("*.ipynb")}
+    assert _by_kind(report, "correct").learner in executed
+
+
+def test_images_built_while_grading_are_removed(
+    graded: tuple[ClassReport, Path, dict[str, str]], docker_client: docker.DockerClient
+) -> None:
+    report, _, _ = graded
+    assert report.images_removed
+    left = docker_client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={report.run_id}"})
+    assert left == []
+
+
+def test_keep_images_keeps_them_labelled_per_submission(
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    write_class(tmp_path / "in", EXERCISE, ["correct"])
+    report = grade(tmp_path / "in", EXERCISE, jobs=1, timeout=120, keep_images=True)
+    try:
+        kept = docker_client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={report.run_id}"})
+        assert [i.labels[SUBMISSION_LABEL] for i in kept] == ["learner00-correct"]
+        assert (tmp_path / "in-graded" / "report.html").is_file()
+    finally:
+        remove_images(report.run_id, docker_client)
+
+
+def test_bad_folders_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(GradingError, match="no .ipynb"):
+        grade(tmp_path, EXERCISE)
+    write_class(tmp_path, EXERCISE, ["untouched"])
+    with pytest.raises(GradingError, match="inside the submissions folder"):
+        grade(tmp_path, EXERCISE, output_dir=tmp_path / "out")
+
+
+def test_discover_makes_learner_ids_unique(tmp_path: Path) -> None:
+    (tmp_path / "a b.ipynb").write_text("{}")
+    (tmp_path / "a-b.IPYNB").write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "x.ipynb").write_text("{}")
+    found, skipped = discover(tmp_path)
+    assert sorted(learner for learner, _ in found) == ["a-b", "a-b-2"]
+    assert skipped == []
