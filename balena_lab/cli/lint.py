@@ -28,7 +28,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--context",
         metavar="DIR",
-        help="build context folder: scripts COPYed from it are checked too (read only)",
+        help="build context folder (read only, .dockerignore honoured): scripts COPYed from it "
+        "are checked, and ADDed files are judged by content (exit 2 if it does not exist)",
     )
     template = parser.add_mutually_exclusive_group()
     template.add_argument(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._data import load
+from ._paths import is_remote
+from .lint.shell import shell_script
 from .model import Dockerfile, Instruction
 from .parser import parse
 
@@ -117,15 +119,23 @@ def _quote_list(words: tuple[str, ...]) -> str:
     return ", ".join(f"`{w}`" for w in words) or "nothing"
 
 
-def _runs(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str]) -> str:
+def _runs(
+    instruction: Instruction,
+    shell: tuple[str, ...],
+    lines: dict[str, str],
+    entrypoint: Instruction | None = None,
+) -> str:
     when = lines["build_time"] if instruction.name in _BUILD_TIME else lines["start_time"]
     shell_text = " ".join(shell)
+    if instruction.name == "CMD" and entrypoint is not None:
+        return _cmd_after_entrypoint(instruction, shell, lines, entrypoint)
     if instruction.form == "exec":
         if not instruction.args:
             return lines["exec_empty"]
-        return lines["exec"].format(argv=_code(instruction.args), when=when)
+        text = lines["exec"].format(argv=_code(instruction.args), when=when)
+        return text + _tail(instruction, lines)
     if not instruction.args:
-        return lines["no_command"].format(name=instruction.name)
+        return lines[f"no_command_{instruction.name.lower()}"]
     command = instruction.args[0]
     if instruction.json_error:
         return lines["not_json"].format(
@@ -133,6 +143,33 @@ def _runs(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str
         )
     key = "entrypoint_shell" if instruction.name == "ENTRYPOINT" else "shell"
     return lines[key].format(shell=shell_text, command=command, when=when)
+
+
+def _tail(instruction: Instruction, lines: dict[str, str]) -> str:
+    return (
+        "; " + lines["json_tail"].format(tail=instruction.json_tail)
+        if instruction.json_tail
+        else ""
+    )
+
+
+def _cmd_after_entrypoint(
+    cmd: Instruction, shell: tuple[str, ...], lines: dict[str, str], entrypoint: Instruction
+) -> str:
+    """A CMD in a stage with an ENTRYPOINT: it only supplies the ENTRYPOINT's arguments."""
+    if entrypoint.form != "exec":
+        return lines["cmd_ignored"].format(line=entrypoint.start_line)
+    argv = tuple(cmd.args) if cmd.form == "exec" else (*shell, *cmd.args)
+    text = lines["cmd_arguments"].format(
+        form="exec form" if cmd.form == "exec" else "shell form",
+        args=_code(argv),
+        entrypoint=_code(entrypoint.args),
+        line=entrypoint.start_line,
+        argv=_code((*entrypoint.args, *argv)),
+    )
+    if shell_script(entrypoint.args) == () and argv:
+        text += "; " + lines["cmd_is_script"].format(script=argv[0])
+    return text + _tail(cmd, lines)
 
 
 def _copies(instruction: Instruction, lines: dict[str, str]) -> str:
@@ -144,7 +181,7 @@ def _copies(instruction: Instruction, lines: dict[str, str]) -> str:
     if stage:
         return lines["copy_from"].format(sources=quoted, stage=stage, dest=dest)
     if instruction.name == "ADD":
-        urls = [s for s in sources if "://" in s or s.startswith("git@")]
+        urls = [s for s in sources if is_remote(s)]
         if urls:
             return lines["add_url"].format(url=urls[0], dest=dest)
         return lines["add_local"].format(sources=quoted, dest=dest)
@@ -153,10 +190,14 @@ def _copies(instruction: Instruction, lines: dict[str, str]) -> str:
 
 def _healthcheck(instruction: Instruction, lines: dict[str, str]) -> str:
     kind, *command = instruction.args
-    if kind.upper() == "NONE" or not command:
+    if kind.upper() == "NONE":
         return lines["healthcheck_none"]
+    if kind.upper() != "CMD":
+        return lines["healthcheck_unknown"].format(kind=kind)
+    if not command:
+        return lines["healthcheck_no_command"]
     shown = _code(tuple(command)) if instruction.form == "exec" else command[0]
-    return lines["healthcheck"].format(command=shown)
+    return lines["healthcheck"].format(command=shown) + _tail(instruction, lines)
 
 
 _SIMPLE: dict[str, Callable[[Instruction, dict[str, str]], str]] = {
@@ -170,12 +211,17 @@ _SIMPLE: dict[str, Callable[[Instruction, dict[str, str]], str]] = {
 }
 
 
-def _this_line(instruction: Instruction, shell: tuple[str, ...], lines: dict[str, str]) -> str:
+def _this_line(
+    instruction: Instruction,
+    shell: tuple[str, ...],
+    lines: dict[str, str],
+    entrypoint: Instruction | None = None,
+) -> str:
     name, args = instruction.name, instruction.args
     if not instruction.known:
         text = lines["unknown"].format(name=instruction.keyword)
     elif name in ("RUN", "CMD", "ENTRYPOINT"):
-        text = _runs(instruction, shell, lines)
+        text = _runs(instruction, shell, lines, entrypoint)
     elif name in ("COPY", "ADD"):
         text = _copies(instruction, lines)
     elif name == "FROM" and args:
@@ -203,6 +249,29 @@ def _this_line(instruction: Instruction, shell: tuple[str, ...], lines: dict[str
     return text
 
 
+def _stage_entrypoints(dockerfile: Dockerfile) -> dict[int, Instruction]:
+    """Index of each CMD -> the last ENTRYPOINT of its stage (before or after the CMD:
+    the builder keeps a CMD set in the same stage when an ENTRYPOINT follows)."""
+    found: dict[int, Instruction] = {}
+    stage: list[int] = []
+    instructions = dockerfile.instructions
+
+    def close() -> None:
+        entrypoints = [instructions[i] for i in stage if instructions[i].name == "ENTRYPOINT"]
+        if entrypoints and entrypoints[-1].args:
+            for i in stage:
+                if instructions[i].name == "CMD":
+                    found[i] = entrypoints[-1]
+
+    for index, instruction in enumerate(instructions):
+        if instruction.name == "FROM":
+            close()
+            stage = []
+        stage.append(index)
+    close()
+    return found
+
+
 def explain(dockerfile: Dockerfile | str) -> Explanation:
     """Explain every instruction of ``dockerfile`` (a parsed one or its text)."""
     if isinstance(dockerfile, str):
@@ -210,8 +279,9 @@ def explain(dockerfile: Dockerfile | str) -> Explanation:
     texts = _texts()
     lines: dict[str, str] = texts["lines"]
     shell: tuple[str, ...] = _DEFAULT_SHELL
+    entrypoints = _stage_entrypoints(dockerfile)
     rows = []
-    for instruction in dockerfile.instructions:
+    for index, instruction in enumerate(dockerfile.instructions):
         if instruction.name == "FROM":
             shell = _DEFAULT_SHELL  # SHELL lasts until the end of its stage
         entry = texts["instructions"].get(instruction.name, texts["unknown"])
@@ -221,7 +291,7 @@ def explain(dockerfile: Dockerfile | str) -> Explanation:
                 end_line=instruction.end_line,
                 name=instruction.name if instruction.known else instruction.keyword,
                 source=instruction.source,
-                this_line=_this_line(instruction, shell, lines),
+                this_line=_this_line(instruction, shell, lines, entrypoints.get(index)),
                 about=entry["about"],
                 reference=entry["reference"],
             )

@@ -81,7 +81,8 @@ class Instruction:
     ``args`` are the arguments the way Docker's parser splits them; ``flags``
     the ``--name=value`` options before them.  ``json_error`` says why text
     that starts with ``[`` was not a JSON array (Docker then silently uses
-    shell form).  ``trigger`` is the instruction an ``ONBUILD`` wraps.
+    shell form); ``json_tail`` is text after an exec-form array, which Docker
+    ignores (``RUN ["echo", "a"] && echo b`` runs only ``echo a``).  ``trigger`` is the instruction an ``ONBUILD`` wraps.
     """
 
     name: str
@@ -95,6 +96,7 @@ class Instruction:
     source: str
     heredocs: tuple[Heredoc, ...] = ()
     json_error: str | None = None
+    json_tail: str = ""
     trigger: Instruction | None = None
     empty_continuation_lines: tuple[int, ...] = ()
     continues_past_eof: bool = False

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -72,14 +73,27 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")  # Go's decoder has no NaN/Infinity
 
 
-_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+def _go_number(text: str) -> float:
+    """A JSON number as Go's decoder reads it into ``interface{}``: a finite float64."""
+    value = float(text)
+    if math.isinf(value):  # Go: "cannot unmarshal number 1e999 into ... float64"
+        raise ValueError(f"number {text[:20]} out of range")
+    return value
+
+
+_JSON = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number
+)
+# Go decodes an unpaired UTF-16 surrogate escape (``"\ud800"``) as U+FFFD.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _json_array(rest: str) -> tuple[tuple[str, ...] | None, str | None]:
     """``(strings, None)`` for a JSON array of strings, ``(None, why)`` otherwise.
 
     ``why`` is None when the text does not even start with ``[``.  Like Go's
-    json.Decoder, only the first JSON value is read; text after it is ignored.
+    json.Decoder, only the first JSON value is read; text after it is ignored
+    (:func:`_json_tail` finds it).
     """
     text = rest.lstrip(GO_SPACE)
     if not text.startswith("["):
@@ -88,9 +102,18 @@ def _json_array(rest: str) -> tuple[tuple[str, ...] | None, str | None]:
         value, _ = _JSON.raw_decode(text)
     except ValueError as error:
         return None, str(error).split(":")[0]
+    except RecursionError:  # thousands of nested [: no JSON Docker would run (see tests)
+        return None, "nested too deeply"
     if not all(isinstance(item, str) for item in value):
         raise _NotStringArray
-    return tuple(value), None
+    return tuple(_LONE_SURROGATE.sub("\ufffd", item) for item in value), None
+
+
+def _json_tail(rest: str) -> str:
+    """The text after the exec-form array in ``rest`` (Docker ignores it)."""
+    text = rest[rest.index("[") :]
+    _, end = _JSON.raw_decode(text)
+    return text[end:].strip(GO_SPACE)
 
 
 def _maybe_json(rest: str, escape: str) -> _Parsed:
@@ -378,6 +401,7 @@ def _build(logical: str, escape: str) -> _Fields:
         except _NotStringArray:
             raise ValueError(_NOT_STRINGS) from None
     args, form, why = parsed
+    tail = _json_tail(rest) if form == "exec" and name != "ONBUILD" else ""
     return {
         "name": name,
         "keyword": keyword,
@@ -386,6 +410,7 @@ def _build(logical: str, escape: str) -> _Fields:
         "form": form,
         "original": logical,
         "json_error": why,
+        "json_tail": tail,
         "trigger": trigger,
     }
 

@@ -10,6 +10,17 @@ from ..errors import UnreadableInputError
 BOM = "\ufeff"
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """A UTF-16 byte order mark, or text whose every other byte is NUL (UTF-16 without one)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:512]
+    if len(head) < 4 or head.count(b"\x00") * 2 < len(head) - 1:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) == len(even) or odd.count(0) == len(odd)
+
+
 def decode(data: bytes, *, path: str | None = None) -> str:
     """``data`` as text, or :class:`UnreadableInputError` naming the line that is not.
 
@@ -18,6 +29,8 @@ def decode(data: bytes, *, path: str | None = None) -> str:
     """
     if not data.strip():
         raise UnreadableInputError("empty file: a Dockerfile needs at least a FROM line", path=path)
+    if _looks_like_utf16(data):
+        raise UnreadableInputError("saved as UTF-16: save it as UTF-8", path=path)
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1

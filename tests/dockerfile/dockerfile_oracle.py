@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import dockerfile
 
 from balena_lab.dockerfile import Instruction, parse
+from balena_lab.dockerfile.model import KNOWN_INSTRUCTIONS
 from balena_lab.errors import BalenaLabError
 
 
@@ -47,7 +48,7 @@ def from_oracle(text: str) -> list[Seen] | str:
     for c in commands:
         name = (c.cmd or "").upper()
         args = tuple(c.value)
-        if (c.sub_cmd or name).upper() not in KNOWN and args == ("",):
+        if (c.sub_cmd or name).upper() not in KNOWN_INSTRUCTIONS and args == ("",):
             args = ()  # see test_unknown_instruction_has_no_args
         if c.sub_cmd:
             name = f"ONBUILD {c.sub_cmd.upper()}"
@@ -87,10 +88,3 @@ def same_reading(text: str) -> tuple[list[Seen] | str, list[Seen] | str]:
     if isinstance(theirs, str):
         theirs = "error"
     return from_ours(text), theirs
-
-
-KNOWN = {
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-    "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
-    "WORKDIR",
-}  # fmt: skip

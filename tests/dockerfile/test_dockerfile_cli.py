@@ -62,6 +62,15 @@ def test_lint_with_context(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "start.sh line 2" in capsys.readouterr().out
 
 
+def test_lint_with_missing_context_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "FROM a\nCOPY . /\n")
+    assert main(["lint", path, "--context", "/nonexistent"]) == 2
+    err = capsys.readouterr().err
+    assert "/nonexistent" in err and "build context" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("content", "message", "line"),
     [

@@ -114,3 +114,44 @@ def test_every_corpus_file_explains_and_lints(path: Path) -> None:
     assert [r.start_line for r in explanation.rows] == [i.start_line for i in parsed.instructions]
     assert all(row.this_line and row.about for row in explanation.rows)
     str(explanation), explanation._repr_html_(), lint(parsed).to_json()
+
+
+def test_cmd_without_arguments_is_not_nothing_to_run() -> None:
+    """Checked on the engine: the image gets Cmd ["/bin/sh", "-c"]; run, it exits 2."""
+    text = _line("FROM a\nCMD\n", 1)
+    assert "nothing to run" not in text.replace('not "nothing to run"', "")
+    assert '["/bin/sh", "-c"]' in text and "status 2" in text
+
+
+def test_healthcheck_cmd_without_command_is_rejected_not_off() -> None:
+    text = _line("FROM a\nHEALTHCHECK CMD\n", 1)
+    assert "rejects" in text and "Missing command after HEALTHCHECK CMD" in text
+    assert not text.startswith("turns off")
+    assert "turns off" in _line("FROM a\nHEALTHCHECK NONE\n", 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'FROM a\nENTRYPOINT ["/app"]\nCMD ["--port", "80"]\n',
+        'FROM a\nCMD ["--port", "80"]\nENTRYPOINT ["/app"]\n',
+    ],
+)
+def test_exec_cmd_after_entrypoint_is_its_arguments(text: str) -> None:
+    row = next(r for r in explain(text).rows if r.name == "CMD")
+    assert "directly" not in row.this_line
+    assert 'passed as arguments to the ENTRYPOINT ["/app"]' in row.this_line
+    assert '["/app", "--port", "80"]' in row.this_line
+
+
+def test_cmd_after_shell_entrypoint_is_its_script_or_ignored() -> None:
+    rows = explain('FROM a\nENTRYPOINT ["sh", "-c"]\nCMD ["echo $HOME"]\n').rows
+    assert "runs `echo $HOME` as its -c script" in rows[2].this_line
+    rows = explain("FROM a\nENTRYPOINT exec app\nCMD x\n").rows
+    assert rows[2].this_line.startswith("ignored") and "line 2" in rows[2].this_line
+    assert "directly" in explain('FROM a\nCMD ["x"]\nFROM b\nENTRYPOINT ["y"]\n').rows[1].this_line
+
+
+def test_exec_form_trailing_text_is_shown() -> None:
+    text = _line('FROM a\nRUN ["echo", "a"] && echo b\n', 1)
+    assert "(`&& echo b`) is ignored" in text

@@ -32,7 +32,23 @@ def test_hadolint_duplicates_of_our_rules_are_dropped() -> None:
 def test_hadolint_parse_failure_is_only_info() -> None:
     # hadolint's parser trips over a heredoc followed directly by an instruction; Docker does not.
     report = lint("FROM debian:12\nRUN <<EOF\necho\nEOF\nCMD x\n", hadolint=True)
+    (dl1000,) = [f for f in report.findings if f.rule == "DL1000"]
+    assert dl1000.severity == "info" and dl1000.tool == "hadolint"
     assert all(f.severity == "info" for f in report.findings if f.tool == "hadolint")
+
+
+@needs_hadolint
+def test_hadolint_parse_failure_stays_an_error_when_docker_rejects_too() -> None:
+    report = lint("FROM debian:12\nRUNN x\n", hadolint=True)
+    assert "BL016" in report.rules()
+    (dl1000,) = [f for f in report.findings if f.rule == "DL1000"]
+    assert dl1000.severity == "error"
+
+
+@needs_hadolint
+def test_hadolint_dl4003_duplicates_bl003() -> None:
+    report = lint('FROM debian:12\nCMD ["a"]\nCMD ["b"]\n', hadolint=True)
+    assert "BL003" in report.rules() and "DL4003" not in report.rules()
 
 
 def test_without_hadolint_nothing_is_added(monkeypatch: pytest.MonkeyPatch) -> None:

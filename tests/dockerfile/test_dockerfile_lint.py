@@ -108,16 +108,27 @@ def test_rule_does_not_catch(rule: str) -> None:
 
 
 def test_every_rule_has_a_case_here_or_below() -> None:
-    covered = set(CASES) | {"BL011", "BL013"}
+    covered = set(CASES) | {"BL011", "BL013", "BL020"}
     assert covered == set(RULES)
 
 
 def test_unknown_build_variable_in_template() -> None:
-    text = "FROM balenalib/%%BALENA_MACHINE_NAME%%-node\n# %%BALENA_ARCHH%%\nRUN echo\n"
+    text = "FROM balenalib/%%BALENA_MACHINE_NAME%%-node\nRUN echo %%BALENA_ARCHH%%\n"
     report = lint(text, path="Dockerfile.template")
     assert report.template
     assert [(f.rule, f.start_line) for f in report.findings] == [("BL013", 2)]
     assert "BALENA_ARCHH" in report.findings[0].message
+
+
+def test_column_0_comment_is_not_substituted_so_not_checked() -> None:
+    """balena's builder leaves lines starting with # untouched (balena_lab.templates too);
+    an indented # line is substituted, so an unknown name there fails the build."""
+    from balena_lab.templates import render
+
+    text = "FROM a\n# %%BALENA_ARCHH%%\n  # %%NOT_KNOWN%%\nRUN echo\n"
+    found = [(f.rule, f.start_line) for f in lint(text, template=True).findings]
+    assert found == [("BL013", 3)]
+    assert "%%BALENA_ARCHH%%" in render("# %%BALENA_ARCHH%%\n", {}).text
 
 
 def test_known_build_variables_in_template_are_fine() -> None:
@@ -150,6 +161,64 @@ def test_only_args_and_no_from() -> None:
     assert (finding.rule, finding.start_line) == ("BL001", 1) and "no FROM" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("COPY --link a b", "Unknown flag: link"),
+        ("COPY --chwon=1000:1000 a b", "Unknown flag: chwon"),
+        ("ADD --checksum=sha256:0 a b", "Unknown flag: checksum"),
+        ("ADD --keep-git-dir a b", "Unknown flag: keep-git-dir"),
+        ("COPY --parents a b", "Unknown flag: parents"),
+        ("COPY --exclude=x a b", "Unknown flag: exclude"),
+        ("RUN --network=none x", "Unknown flag: network"),
+        ("RUN --security=insecure x", "Unknown flag: security"),
+        ("CMD --foo x", "Unknown flag: foo"),
+        ("HEALTHCHECK --start-interval=1s CMD x", "Unknown flag: start-interval"),
+        ("COPY --CHOWN=1 a b", "Unknown flag: CHOWN"),
+        ("COPY --chown a b", "Missing a value on flag: chown"),
+        ("COPY --chown=1 --chown=2 a b", "Duplicate flag specified: chown"),
+        ("ARG", "ARG requires at least one argument"),
+    ],
+)
+def test_classic_builder_parse_errors_quote_docker(line: str, message: str) -> None:
+    """Each message as Docker 20.10's classic builder printed it on this engine."""
+    found = [f for f in lint(f"FROM a\n{line}\n").findings if f.rule == "BL019"]
+    assert len(found) == 1 and f"dockerfile parse error line 2: {message}" in found[0].message
+    assert "BL015" not in lint(f"FROM a\n{line}\n").rules()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "COPY --from=b --chown=1:1 a b",
+        "ADD --chown=1 a b",
+        "FROM --platform=linux/arm64 b",
+        "HEALTHCHECK --interval=5s --timeout=3s --start-period=1s --retries=3 CMD x",
+        "ARG --anything=1 A",
+        "STOPSIGNAL --anything 9",
+    ],
+)
+def test_flags_the_classic_builder_accepts(line: str) -> None:
+    assert not {"BL015", "BL019"} & set(lint(f"FROM a\n{line}\n").rules())
+
+
+@pytest.mark.parametrize("line", ["RUN --mount=type=cache,target=/c x", "COPY --chmod=644 a b"])
+def test_buildkit_only_flags_quote_the_true_message(line: str) -> None:
+    (finding,) = lint(f"FROM a\n{line}\n").findings
+    assert finding.rule == "BL015" and "option requires BuildKit" in finding.message
+
+
+def test_heredoc_message_quotes_the_parse_error() -> None:
+    (finding,) = lint("FROM a\nRUN <<EOF\necho hi\nEOF\n").findings
+    assert "dockerfile parse error line 3: unknown instruction: ECHO" in finding.message
+    assert "literally" not in finding.message and "rejects the whole file" in finding.message
+
+
+def test_shell_not_json_is_reported_once() -> None:
+    report = lint("FROM a\nSHELL ['bash', '-c']\n")
+    assert report.rules() == ["BL019"] and "JSON" in report.findings[0].message
+
+
 def test_buildkit_flag_in_an_onbuild_trigger() -> None:
     (finding,) = lint("FROM a\nONBUILD RUN --mount=type=cache,target=/c make\n").findings
     assert finding.rule == "BL015" and "requires BuildKit" in finding.message
@@ -165,7 +234,9 @@ def test_plain_dockerfile_does_not_check_variable_names() -> None:
     [
         ("Dockerfile", False),
         ("Dockerfile.template", True),
-        ("dockerfile.template", True),
+        ("dockerfile.template", False),  # names are case-sensitive for balena's builder
+        ("Dockerfile.raspberrypi3.template", False),  # matches no resolver rule
+        ("DOCKERFILE.aarch64", False),
         ("Dockerfile.raspberrypi3", True),
         ("Dockerfile.aarch64", True),
         ("svc/Dockerfile.template", True),
@@ -176,6 +247,84 @@ def test_plain_dockerfile_does_not_check_variable_names() -> None:
 )
 def test_is_template(name: str | None, template: bool) -> None:
     assert is_template(name) is template
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'CMD ["/bin/bash", "-lc", "exec app $PORT"]',
+        'CMD ["tini", "--", "sh", "-c", "exec app $PORT && x"]',
+        'CMD ["node", "-e", "console.log(`x`)"]',
+        'ENTRYPOINT ["sh", "-c"]\nCMD ["echo $HOME && exec app"]',
+        'CMD ["echo $HOME"]\nENTRYPOINT ["/bin/sh", "-c"]',
+    ],
+    ids=["bash-lc", "tini", "backtick-in-js", "shell-entrypoint", "entrypoint-after"],
+)
+def test_exec_form_through_a_shell_is_not_bl008(text: str) -> None:
+    assert "BL008" not in lint(f"FROM a\n{text}\n").rules()
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ('CMD ["echo", "$(date)"]', "$(date)"),
+        ('CMD ["echo", "`date`"]', "`date`"),
+        ('ENTRYPOINT ["/app"]\nCMD ["--port", "$PORT"]', "$PORT"),
+        ('HEALTHCHECK CMD ["curl", "-f", "localhost", "||", "exit", "1"]', "||"),
+    ],
+)
+def test_bl008_catches(text: str, word: str) -> None:
+    found = [f for f in lint(f"FROM a\n{text}\n").findings if f.rule == "BL008"]
+    assert len(found) == 1 and repr(word) in found[0].message
+
+
+def test_exec_form_trailing_text_is_ignored_and_warned() -> None:
+    text = 'FROM a\nRUN ["echo", "a"] && echo b\n'
+    assert parse(text).instructions[1].json_tail == "&& echo b"
+    (finding,) = [f for f in lint(text).findings if f.rule == "BL008"]
+    assert "only the JSON array" in finding.message and "&& echo b" in finding.message
+    assert parse('FROM a\nRUN ["echo", "a"]\n').instructions[1].json_tail == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'CMD ["/bin/bash", "-lc", "rm -rf /tmp/* && exec app"]',
+        'CMD ["tini", "--", "sh", "-c", "rm -rf /tmp/balena; exec app"]',
+        'CMD bash -c "rm -rf /tmp/* && exec node app.js"',
+        'ENTRYPOINT ["sh", "-c"]\nCMD ["rm -rf /tmp/* && exec app"]',
+        'ENTRYPOINT ["tini", "--"]\nCMD rm -rf /tmp/* && exec app',
+    ],
+)
+def test_bl009_through_shells_and_wrappers(text: str) -> None:
+    assert "BL009" in lint(f"FROM a\n{text}\n").rules()
+
+
+def test_bl009_exec_form_does_not_glob() -> None:
+    assert "BL009" not in lint('FROM a\nCMD ["rm", "-rf", "/tmp/*"]\n').rules()
+    assert "BL009" in lint('FROM a\nCMD ["rm", "-rf", "/tmp/balena"]\n').rules()
+
+
+def test_add_judges_tar_by_name_without_context_and_by_content_with_it(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.addfile(tarfile.TarInfo("x"), io.BytesIO(b""))
+    (tmp_path / "rootfs.bin").write_bytes(buffer.getvalue())  # a tar, whatever its name
+    (tmp_path / "fake.tar.gz").write_text("not an archive\n")
+    text = "FROM a\nADD rootfs.bin /\nADD fake.tar.gz /x/\n"
+    without = lint(text)
+    assert [(f.rule, f.start_line) for f in without.findings] == [("BL004", 2), ("BL006", 3)]
+    assert "names that don't look like tar archives" in without.findings[0].message
+    with_context = lint(text, context=tmp_path)
+    assert [(f.rule, f.start_line) for f in with_context.findings] == [("BL006", 2), ("BL004", 3)]
+
+
+def test_git_ssh_source_is_a_local_path_for_the_classic_builder() -> None:
+    report = lint("FROM a\nADD git@github.com:balena-io/x.git /src\n")
+    assert "downloads" not in str(report) and "does not clone" in str(report)
 
 
 # --- BL011: start scripts read from the build context.
@@ -215,11 +364,94 @@ def test_copy_never_reads_outside_the_context(tmp_path: Path) -> None:
     context = tmp_path / "ctx"
     context.mkdir()
     assert "BL011" not in lint("FROM a\nCOPY ../evil.sh /x\n", context=context).rules()
+    (context / "evil.sh").write_text("rm -rf /tmp/balena\n")  # Docker refuses ../, never reads it
+    assert "BL011" not in lint("FROM a\nCOPY ../evil.sh /x\n", context=context).rules()
+    (context / "outside").symlink_to(tmp_path)
+    assert "BL011" not in lint("FROM a\nCOPY outside/evil.sh /x\n", context=context).rules()
+    assert "BL011" not in lint("FROM a\nCOPY outside /x\n", context=context).rules()
 
 
 def test_copy_from_a_stage_is_not_read_from_the_context(tmp_path: Path) -> None:
     context = _context(tmp_path, "rm -rf /tmp/balena\n")
     assert "BL011" not in lint("FROM a\nCOPY --from=b start.sh /x\n", context=context).rules()
+
+
+def test_double_star_source_is_matched_per_component_as_go_does(tmp_path: Path) -> None:
+    (tmp_path / "src" / "deep").mkdir(parents=True)
+    (tmp_path / "src" / "start.sh").write_text("rm -rf /tmp/balena\n")
+    (tmp_path / "src" / "deep" / "other.sh").write_text("rm -rf /tmp/*\n")
+    report = lint("FROM a\nCOPY src/**.sh /x/\n", context=tmp_path)  # no ValueError
+    (finding,) = [f for f in report.findings if f.rule == "BL011"]
+    assert "src/start.sh line 1" in finding.message  # ** is * * in Go: never crosses /
+    for bad in ("COPY src/[ /x/", "COPY src/[]a] /x/", "COPY src/\\ /x/", "COPY [z-a]/* /x/"):
+        assert "BL011" not in lint(f"FROM a\n{bad}\n", context=tmp_path).rules()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name", "matches"),
+    [
+        ("*.sh", "start.sh", True),
+        ("**.sh", "start.sh", True),
+        ("st?rt.sh", "start.sh", True),
+        ("[a-s]tart.sh", "start.sh", True),
+        ("[^s]tart.sh", "start.sh", False),
+        ("\\*.sh", "*.sh", True),
+        ("[", "[", False),
+        ("*.sh", ".sh", True),
+    ],
+)
+def test_go_filepath_match(pattern: str, name: str, matches: bool) -> None:
+    from balena_lab.dockerfile._paths import go_match
+
+    assert go_match(pattern, name) is matches
+
+
+def test_start_script_after_a_big_node_modules_is_found(tmp_path: Path) -> None:
+    modules = tmp_path / "node_modules" / "pkg"
+    modules.mkdir(parents=True)
+    for index in range(600):
+        (modules / f"f{index:03}.js").write_text("x\n")
+    (tmp_path / "start.sh").write_text("#!/bin/sh\nrm -rf /tmp/*\n")
+    report = lint("FROM a\nCOPY . .\n", context=tmp_path)
+    assert "BL011" in report.rules() and "BL020" not in report.rules()
+
+
+def test_dockerignore_and_git_are_honoured(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "clean.sh").write_text("rm -rf /tmp/*\n")
+    (tmp_path / ".git" / "hooks").mkdir(parents=True)
+    (tmp_path / ".git" / "hooks" / "x.sh").write_text("rm -rf /tmp/balena\n")
+    (tmp_path / "start.sh").write_text("exec node app.js\n")
+    assert "BL011" in lint("FROM a\nCOPY . /app\n", context=tmp_path).rules()
+    (tmp_path / ".dockerignore").write_text("scripts\n")
+    assert "BL011" not in lint("FROM a\nCOPY . /app\n", context=tmp_path).rules()
+    assert "BL011" not in lint("FROM a\nCOPY scripts/*.sh /app/\n", context=tmp_path).rules()
+    (tmp_path / ".dockerignore").write_text("scripts\n!scripts/clean.sh\n")
+    assert "BL011" in lint("FROM a\nCOPY . /app\n", context=tmp_path).rules()
+
+
+def test_scan_guard_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from balena_lab.dockerfile.lint import build_context
+
+    monkeypatch.setattr(build_context, "MAX_SCAN_ENTRIES", 3)
+    for index in range(5):
+        (tmp_path / f"a{index}.txt").write_text("x\n")
+    (finding,) = [
+        f for f in lint("FROM a\nCOPY . .\n", context=tmp_path).findings if f.rule == "BL020"
+    ]
+    assert finding.severity == "info" and "stopped after 3 entries" in finding.message
+
+
+def test_missing_context_is_an_input_error(tmp_path: Path) -> None:
+    from balena_lab.errors import UnreadableInputError
+
+    missing = tmp_path / "nonexistent"
+    with pytest.raises(UnreadableInputError) as caught:
+        lint("FROM a\nCOPY . .\n", context=missing)
+    assert caught.value.path == str(missing)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UnreadableInputError, match="folder"):
+        lint("FROM a\n", context=tmp_path / "file")
 
 
 # --- The report as a value.

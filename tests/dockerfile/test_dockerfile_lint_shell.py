@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from balena_lab.dockerfile.lint.shell import removes_tmp_balena, removes_tmp_balena_argv
+from balena_lab.dockerfile.lint.shell import (
+    removes_tmp_balena,
+    removes_tmp_balena_argv,
+    shell_script,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,6 +24,10 @@ from balena_lab.dockerfile.lint.shell import removes_tmp_balena, removes_tmp_bal
         ("find /tmp -mindepth 1 -delete", "/tmp"),
         ("find /tmp/balena -type f -exec rm {} +", "/tmp/balena"),
         ('bash -c "rm -rf /tmp/*"', "/tmp/*"),
+        ('bash -c "rm -rf /tmp/* && exec node app.js"', "/tmp/*"),
+        ("sh -ec 'cd / && rm -rf /tmp/balena'", "/tmp/balena"),
+        ("tini -- bash -lc 'rm -rf /tmp/*'", "/tmp/*"),
+        ("echo start&&rm -rf /tmp/*", "/tmp/*"),
         ("rmdir /tmp/balena", "/tmp/balena"),
     ],
 )
@@ -38,6 +46,8 @@ def test_catches(command: str, removed: str) -> None:
         "rm -rf /tmp/foo/*",
         "touch /tmp/balena/updates.lock",
         "# rm -rf /tmp/*",
+        "echo 'rm -rf /tmp/* && x'",
+        "rm -rf /tmp/build > /tmp/balena.log",
     ],
 )
 def test_does_not_catch(command: str) -> None:
@@ -49,3 +59,31 @@ def test_exec_form_argv() -> None:
     assert removes_tmp_balena_argv(["/bin/sh", "-c", "rm -rf /tmp/*"]) == "/tmp/*"
     assert removes_tmp_balena_argv(["node", "rm", "/tmp/balena"]) is None
     assert removes_tmp_balena_argv([]) is None
+
+
+def test_exec_form_does_no_globbing() -> None:
+    """No shell, no glob: ``["rm", "-rf", "/tmp/*"]`` removes a file named ``*``
+    (checked on the engine: /tmp/balena/updates.lock survived)."""
+    assert removes_tmp_balena_argv(["rm", "-rf", "/tmp/*"]) is None
+    assert removes_tmp_balena_argv(["rm", "-rf", "/tmp/balena/"]) == "/tmp/balena/"
+    assert removes_tmp_balena_argv(["rm", "-rf", "/tmp"]) == "/tmp"
+    assert removes_tmp_balena_argv(["sh", "-c", "rm -rf /tmp/*"]) == "/tmp/*"
+
+
+@pytest.mark.parametrize(
+    ("argv", "script"),
+    [
+        (["sh", "-c", "x"], ("x",)),
+        (["/bin/bash", "-lc", "exec app $PORT"], ("exec app $PORT",)),
+        (["dash", "-e", "-c", "x", "arg0"], ("x", "arg0")),
+        (["tini", "--", "sh", "-c", "x"], ("x",)),
+        (["/usr/bin/dumb-init", "--", "/bin/sh", "-ec", "x"], ("x",)),
+        (["env", "A=1", "bash", "-o", "pipefail", "-c", "x"], ("x",)),
+        (["sh", "-c"], ()),
+        (["sh", "script.sh"], None),
+        (["bash", "-l", "script.sh"], None),
+        (["node", "-c", "x"], None),
+    ],
+)
+def test_shell_script_detection(argv: list[str], script: tuple[str, ...] | None) -> None:
+    assert shell_script(argv) == script

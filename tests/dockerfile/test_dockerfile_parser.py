@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import dockerfile
 import pytest
 from dockerfile_strategies import dockerfile_text
 from hypothesis import HealthCheck, given, settings
@@ -47,6 +48,28 @@ def test_invalid_json_silently_becomes_shell_form(cmd: str) -> None:
     instruction = parse(f"FROM a\nCMD {cmd}\n").instructions[1]
     assert instruction.form == "shell" and instruction.args == (cmd,)
     assert instruction.json_error
+
+
+@pytest.mark.parametrize(
+    ("cmd", "form", "args"),
+    [
+        ("[" * 1500, "shell", ("[" * 1500,)),
+        ('["a", 1e999]', "shell", ('["a", 1e999]',)),
+        ("[1" + "0" * 400 + "]", "shell", ("[1" + "0" * 400 + "]",)),
+        ('["\\ud800", "/x"]', "exec", ("\ufffd", "/x")),
+        ('["\\udc00\\u0041", "\\ud83d\\ude00"]', "exec", ("\ufffdA", "\U0001f600")),
+    ],
+    ids=["deeply-nested", "float-out-of-range", "int-out-of-range", "lone-high", "lone-low"],
+)
+def test_json_reader_edge_cases_read_as_go_reads_them(
+    cmd: str, form: str, args: tuple[str, ...]
+) -> None:
+    text = f"FROM a\nCMD {cmd}\n"
+    instruction = parse(text).instructions[1]
+    assert (instruction.form, instruction.args) == (form, args)
+    theirs = dockerfile.parse_string(text)[1]
+    assert (theirs.json, theirs.value) == (form == "exec", args)
+    str(explain(text)), str(lint(text)), json.dumps(lint(text).to_json())  # no traceback
 
 
 def test_json_array_with_a_non_string_is_a_syntax_error_at_its_line() -> None:
@@ -135,6 +158,14 @@ def test_non_utf8_bytes_name_the_line() -> None:
     assert caught.value.line == 2 and str(caught.value).startswith("Dockerfile:2: ")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_says_so(encoding: str) -> None:
+    with pytest.raises(UnreadableInputError) as caught:
+        parse("FROM a\nRUN echo hi\n".encode(encoding), path="Dockerfile")
+    assert "saved as UTF-16: save it as UTF-8" in str(caught.value)
+    assert "binary" not in str(caught.value)
+
+
 def test_binary_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "Dockerfile"
     path.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00")
@@ -168,8 +199,27 @@ def test_every_error_is_an_input_error() -> None:
 # --- Whatever comes in: a result or a typed error, never another exception.
 
 
+# JSON that nests deeply, escapes surrogates or overflows float64.
+_json_corner = st.one_of(
+    st.integers(1, 3000).map(lambda n: "[" * n),
+    st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
+    st.sampled_from(["\\ud800", "\\udfff", "\\ud83d\\ude00", "\\u0000", "\\\\", '\\"']).map(
+        lambda esc: f'["{esc}", "/x"]'
+    ),
+    st.sampled_from(["1e999", "-1e999", "1" * 400, "1e-999", "0", "true", "null", "{}"]).map(
+        lambda number: f'["a", {number}]'
+    ),
+)
+_nested_json_dockerfile = st.tuples(
+    st.sampled_from(["CMD", "RUN", "ENTRYPOINT", "COPY", "ADD", "VOLUME", "SHELL"]),
+    _json_corner,
+).map(lambda pair: f"FROM a\n{pair[0]} {pair[1]}\n".encode())
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.binary(max_size=200), dockerfile_text().map(str.encode)))
+@given(
+    st.one_of(st.binary(max_size=200), dockerfile_text().map(str.encode), _nested_json_dockerfile)
+)
 def test_any_bytes_parse_lint_and_explain_or_raise_input_error(data: bytes) -> None:
     try:
         parsed = parse(data, path="Dockerfile")
@@ -178,6 +228,9 @@ def test_any_bytes_parse_lint_and_explain_or_raise_input_error(data: bytes) -> N
         return
     assert parsed.instructions
     assert all(1 <= i.start_line <= i.end_line <= parsed.line_count for i in parsed.instructions)
-    lint(parsed, template=True)
-    lint(parsed, template=False)
-    assert len(explain(parsed).rows) == len(parsed.instructions)
+    for template in (True, False):
+        report = lint(parsed, template=template)
+        str(report).encode(), json.dumps(report.to_json()).encode()
+    explanation = explain(parsed)
+    assert len(explanation.rows) == len(parsed.instructions)
+    str(explanation).encode(), explanation._repr_html_().encode()  # no lone surrogate

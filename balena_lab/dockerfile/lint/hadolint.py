@@ -21,7 +21,9 @@ from .report import Finding, Severity
 TIMEOUT_SECONDS = 30
 _LEVELS: dict[str, Severity] = {"error": "error", "warning": "warning", "info": "info"}
 # hadolint rules that say what one of ours already says, with the page's link.
-DUPLICATES = {"DL3020": "BL004", "DL3061": "BL001"}
+DUPLICATES = {"DL3020": "BL004", "DL3061": "BL001", "DL4003": "BL003"}
+# Of those, the ones that flag another line than ours (DL4003 the last CMD, BL003 the others).
+DUPLICATES_ON_ANY_LINE = frozenset({"DL4003"})
 _PARSE_ERROR = "DL1000"
 
 
@@ -39,18 +41,23 @@ def _link(code: str) -> str:
     return f"https://github.com/hadolint/hadolint/wiki/{code}"
 
 
-def _finding(item: dict[str, Any]) -> Finding:
+def _finding(item: dict[str, Any], broken: bool) -> Finding:
     code = str(item.get("code", "DL????"))
     line = int(item.get("line") or 1)
     message = " ".join(str(item.get("message", "")).split())
     severity = _LEVELS.get(str(item.get("level")), "info")
-    if code == _PARSE_ERROR:  # Docker's reading is ours; hadolint's parser is stricter
+    if code == _PARSE_ERROR and not broken:
+        # Docker's reading is ours, and it finds nothing wrong: hadolint's parser is stricter.
         severity, message = "info", f"hadolint could not read this line: {message}"
     return Finding(code, severity, line, line, message, _link(code), tool="hadolint")
 
 
-def run_hadolint(dockerfile: Dockerfile) -> list[Finding]:
-    """hadolint's findings for ``dockerfile``; empty if hadolint is missing or fails."""
+def run_hadolint(dockerfile: Dockerfile, *, broken: bool = False) -> list[Finding]:
+    """hadolint's findings for ``dockerfile``; empty if hadolint is missing or fails.
+
+    ``broken``: our own rules found that Docker rejects the file, so hadolint's
+    parse failure (DL1000) keeps its error level instead of being demoted to info.
+    """
     executable = hadolint_path()
     if executable is None:
         return []
@@ -68,4 +75,4 @@ def run_hadolint(dockerfile: Dockerfile) -> list[Finding]:
         return []
     if not isinstance(items, list):
         return []
-    return [_finding(item) for item in items if isinstance(item, dict)]
+    return [_finding(item, broken) for item in items if isinstance(item, dict)]

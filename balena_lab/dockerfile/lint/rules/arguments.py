@@ -7,11 +7,21 @@ from collections.abc import Iterator
 
 from ...model import Instruction
 from ..registry import Context, Hit, rule
+from .buildkit import flag_problem
 
 _AT_LEAST_ONE = frozenset({"ENV", "LABEL", "EXPOSE", "VOLUME", "ONBUILD", "HEALTHCHECK"})
 _EXACTLY_ONE = frozenset({"WORKDIR", "USER", "MAINTAINER", "STOPSIGNAL"})
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9-_.]*")
 _NOT_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
+
+
+def _parse_error(instruction: Instruction) -> str | None:
+    flags = flag_problem(instruction)
+    if flags:
+        return f"dockerfile parse error line {instruction.start_line}: {flags}"
+    if instruction.name == "ARG" and not instruction.args:
+        return f"dockerfile parse error line {instruction.start_line}: ARG requires at least one argument"
+    return None
 
 
 def _problem(instruction: Instruction) -> str | None:
@@ -26,7 +36,8 @@ def _problem(instruction: Instruction) -> str | None:
     if name == "FROM":
         return _from_problem(args)
     if name == "SHELL" and instruction.form != "exec":
-        return "SHELL requires the arguments to be in JSON form"
+        why = f" ({instruction.json_error})" if instruction.json_error else ""
+        return f"SHELL requires the arguments to be in JSON form{why}"
     if name == "HEALTHCHECK" and args:
         kind = args[0].upper()
         if kind == "NONE" and len(args) > 1:
@@ -57,6 +68,12 @@ def _from_problem(args: tuple[str, ...]) -> str | None:
 @rule("BL019")
 def docker_rejects(context: Context) -> Iterator[Hit]:
     for instruction in context.dockerfile.instructions:
+        parse_error = _parse_error(instruction)
+        if parse_error:
+            yield Hit.at(
+                instruction, f"'{parse_error}': Docker rejects the whole file before any step runs"
+            )
+            continue
         problem = _problem(instruction)
         if problem:
             yield Hit.at(instruction, f"{problem}: Docker stops the build here")

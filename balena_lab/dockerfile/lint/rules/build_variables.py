@@ -45,8 +45,12 @@ def unknown_variable(context: Context) -> Iterator[Hit]:
     if not context.template:
         return
     pattern, known = _variables()
-    # The builder substitutes the whole text, comments too, and fails on an unknown name.
+    # The builder substitutes line by line and fails on an unknown name, but leaves lines
+    # starting with # at column 0 untouched (as balena_lab.templates does); an indented
+    # "  # note" is substituted like any other line.
     for number, text in enumerate(context.dockerfile.text.split("\n"), start=1):
+        if text.startswith("#"):
+            continue
         for match in pattern.finditer(text):
             if match[1] not in known:
                 yield Hit(

@@ -6,20 +6,15 @@ import re
 from collections.abc import Iterator
 
 from ..registry import Context, Hit, rule
+from ..shell import shell_script, stage_commands
 
 _RUNNABLE = frozenset({"RUN", "CMD", "ENTRYPOINT"})
-_JSON_FORM = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
+# SHELL is left to BL019: SHELL without a JSON array is an error, reported once.
+_JSON_FORM = frozenset({"RUN", "CMD", "ENTRYPOINT", "ADD", "COPY", "VOLUME"})
 _OPERATORS = frozenset({"&&", "||", "|", ";", "&", ">", ">>", "<", "2>&1", "2>", "2>/dev/null"})
-_VARIABLE = re.compile(r"\$(\{[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)|`")
-_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
-
-
-def _runs_a_shell(argv: tuple[str, ...]) -> bool:
-    """``["sh", "-c", ...]``, also behind ``env`` and its VAR=value words."""
-    words = list(argv)
-    while words and (words[0].rsplit("/", 1)[-1] == "env" or "=" in words[0]):
-        words.pop(0)
-    return bool(words) and words[0].rsplit("/", 1)[-1] in _SHELLS and "-c" in words[1:]
+# $VAR, ${VAR}, $(command), or a whole word in backticks: what only a shell expands.
+# A backtick inside other text (node -e "console.log(`x`)") is the program's business.
+_SHELL_SYNTAX = re.compile(r"\$(\{[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*|\()|^`[^`]+`$")
 
 
 @rule("BL007")
@@ -31,8 +26,6 @@ def exec_form_not_json(context: Context) -> Iterator[Hit]:
         hint = "; JSON needs double quotes" if "'" in instruction.original else ""
         if instruction.name in _RUNNABLE:
             effect = f"Docker runs it in shell form: /bin/sh -c '{text}'"
-        elif instruction.name == "SHELL":
-            effect = "and SHELL only accepts a JSON array, so the build fails"
         else:
             effect = "Docker reads it as paths separated by spaces, brackets and all"
         yield Hit.at(
@@ -43,17 +36,25 @@ def exec_form_not_json(context: Context) -> Iterator[Hit]:
 
 @rule("BL008")
 def exec_form_shell_syntax(context: Context) -> Iterator[Hit]:
-    for instruction in context.dockerfile.instructions:
-        if instruction.name not in _RUNNABLE or instruction.form != "exec" or not instruction.args:
-            continue
-        argv = instruction.args
-        if _runs_a_shell(argv):
-            continue  # an explicit shell interprets its script
-        for word in argv:
-            if word in _OPERATORS or _VARIABLE.search(word):
+    for stage in context.stages():
+        for instruction, argv, entrypoint in stage_commands(stage):
+            if instruction.form != "exec":
+                continue
+            if instruction.json_tail:
                 yield Hit.at(
                     instruction,
-                    f"exec form runs {argv[0]} without a shell, so {word!r} is passed as a plain "
-                    f'argument; use shell form or ["/bin/sh", "-c", "..."]',
+                    f"Docker runs only the JSON array; the text after it "
+                    f"({instruction.json_tail!r}) is ignored",
                 )
-                break
+            if shell_script(argv) is not None:
+                continue  # an explicit shell (maybe the ENTRYPOINT's) interprets its script
+            own = argv[len(entrypoint.args) :] if entrypoint else argv
+            for word in own:
+                if word in _OPERATORS or _SHELL_SYNTAX.search(word):
+                    runner = f"the ENTRYPOINT {argv[0]}" if entrypoint else argv[0] if argv else ""
+                    yield Hit.at(
+                        instruction,
+                        f"exec form runs {runner} without a shell, so {word!r} is passed as a "
+                        f'plain argument; use shell form or ["/bin/sh", "-c", "..."]',
+                    )
+                    break
