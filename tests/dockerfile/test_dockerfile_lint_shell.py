@@ -87,3 +87,19 @@ def test_exec_form_does_no_globbing() -> None:
 )
 def test_shell_script_detection(argv: list[str], script: tuple[str, ...] | None) -> None:
     assert shell_script(argv) == script
+
+
+@pytest.mark.parametrize(
+    ("command", "removes"),
+    [
+        ("find /tmp -mindepth 1 -maxdepth 1 ! -name balena -exec rm -rf {} +", False),
+        ("find /tmp -mindepth 1 -maxdepth 1 -not -name balena -delete", False),
+        ("find /tmp ! -name balena -exec rm -rf {} +", True),  # /tmp itself, then its lock
+        ("find /tmp -mindepth 1 ! -name balena -delete", True),  # visits /tmp/balena/updates.lock
+        ("find /tmp -mindepth 1 -maxdepth 1 -exec rm -rf {} +", True),
+    ],
+)
+def test_find_that_spares_tmp_balena(command: str, removes: bool) -> None:
+    from balena_lab.dockerfile.lint.shell import removes_tmp_balena
+
+    assert (removes_tmp_balena(command) is not None) is removes
