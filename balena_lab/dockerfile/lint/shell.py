@@ -188,7 +188,11 @@ def removes_tmp_balena_argv(argv: Sequence[str], *, glob: bool = False) -> str |
         for word in words[1:]:
             if not word.startswith("-") and _hits_tmp_balena(word, glob=glob):
                 return word
-    if program == "find" and ("-delete" in words or _find_runs_rm(words)) and not _find_spares_balena(words):
+    if (
+        program == "find"
+        and ("-delete" in words or _find_runs_rm(words))
+        and not _find_spares_balena(words)
+    ):
         for word in words[1:]:
             if word.startswith("-") or word in ("(", "!"):
                 break
@@ -204,11 +208,13 @@ def _find_spares_balena(words: list[str]) -> bool:
     takes /tmp/balena's lock with it), without -maxdepth 1 the lock file inside
     /tmp/balena is visited, and without the negated name /tmp/balena is.
     """
+
     def value(flag: str) -> str | None:
         return words[words.index(flag) + 1] if flag in words[:-1] else None
 
     spared = any(
-        words[i] in ("!", "-not") and words[i + 1] in ("-name", "-path")
+        words[i] in ("!", "-not")
+        and words[i + 1] in ("-name", "-path")
         and words[i + 2].rstrip("/") in ("balena", "/tmp/balena")
         for i in range(len(words) - 2)
     )
