@@ -39,7 +39,7 @@ engine:
 	$(SUDO) bash scripts/engine-up
 
 images: $(VENV)/.installed engine
-	$(SUDO) $(VENV)/bin/balena-lab images bootstrap --quiet
+	$(SUDO) $(VENV)/bin/balena-lab images bootstrap --node --quiet
 
 oracle:
 	bash scripts/install-oracle.sh

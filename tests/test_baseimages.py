@@ -140,3 +140,23 @@ def test_prune_command_keeps_base_images(
     assert "removed balena-lab/test-prune:latest" in result.stdout
     for tag in base_images.values():
         docker_client.images.get(tag)
+
+
+def test_bootstrap_node_makes_the_node_stand_ins(
+    docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "balena_lab", "images", "bootstrap", "--arch", "amd64",
+         "--node", "--json"], capture_output=True, text=True, check=False, timeout=900)
+    assert result.returncode == 0, result.stderr
+    tags = {o["tag"]: o["action"] for o in json.loads(result.stdout)}
+    for tag in ("balena-lab/node:bookworm-amd64", "balena-lab/node:bookworm-amd64-onbuild"):
+        assert tags[tag] in ("present", "created")
+        attrs = docker_client.images.get(tag).attrs
+        assert attrs["Architecture"] == "amd64"
+    onbuild = docker_client.images.get("balena-lab/node:bookworm-amd64-onbuild").attrs
+    assert any("npm install" in trigger for trigger in onbuild["Config"]["OnBuild"])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
 
-from .. import baseimages, rootfs
-from ..arches import all_arches
+from .. import baseimages, rootfs, standins
+from ..arches import all_arches, get_arch
 from ..engine import connect
 from ._args import key_value
 from ._output import print_json, table
@@ -32,6 +33,9 @@ def add_parser(subparsers: Any) -> None:
     )
     boot.add_argument("--mirror", default=rootfs.DEFAULT_MIRROR, help="Debian mirror URL")
     boot.add_argument("--force", action="store_true", help="remake images that are present")
+    boot.add_argument("--node", action="store_true",
+                      help="also make the Node.js stand-ins (Debian's nodejs and npm) that "
+                      "`build --stand-ins` uses, so no build waits for them in class")
     boot.add_argument("--quiet", action="store_true", help="print only the outcome per arch")
     boot.add_argument("--json", action="store_true", help="print the outcome as JSON")
     boot.set_defaults(run=run_bootstrap)
@@ -62,7 +66,8 @@ def run_bootstrap(args: argparse.Namespace) -> int:
     def progress(event: baseimages.BootstrapEvent) -> None:
         # Progress goes to stderr so that --json keeps stdout to one document.
         # --quiet keeps one line per stage, not debootstrap's hundreds.
-        stage_change = event.stage != "debootstrap" or event.message.startswith("debootstrap ")
+        stage_change = event.stage not in ("debootstrap", "node") or event.message.startswith(
+            ("debootstrap ", "making the stand-in"))
         if verbose or (stage_change and not args.json) or event.stage in ("present", "done"):
             print(f"[{event.arch} {event.elapsed:5.1f}s] {event.stage}: {event.message}",
                   file=sys.stderr, flush=True)
@@ -71,6 +76,8 @@ def run_bootstrap(args: argparse.Namespace) -> int:
         client, args.arch or baseimages.DEFAULT_ARCHES, mirror=args.mirror, force=args.force,
         progress=progress,
     )
+    if args.node:
+        outcomes += _node_stand_ins(client, [o.arch for o in outcomes], progress)
     if args.json:
         print_json([vars(outcome) for outcome in outcomes])
     else:
@@ -79,6 +86,24 @@ def run_bootstrap(args: argparse.Namespace) -> int:
             headers=["arch", "image", "action", "time"],
         ))
     return 0
+
+
+def _node_stand_ins(
+    client: Any, arches: list[str], progress: Any
+) -> list[baseimages.BootstrapOutcome]:
+    outcomes = []
+    for name in arches:
+        arch = get_arch(name)
+        for onbuild in (False, True):
+            tag = standins.node_tag(arch, onbuild=onbuild)
+            started = time.monotonic()
+            made = False
+            for line in standins.ensure(client, tag, arch):
+                made = True
+                progress(baseimages.BootstrapEvent(name, "node", line, time.monotonic() - started))
+            outcomes.append(baseimages.BootstrapOutcome(
+                name, tag, "created" if made else "present", time.monotonic() - started))
+    return outcomes
 
 
 def run_list(args: argparse.Namespace) -> int:
