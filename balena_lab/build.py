@@ -107,38 +107,77 @@ def with_labels(dockerfile: str, labels: Mapping[str, str]) -> str | None:
 class _From:
     line: int
     end_line: int
-    image: str
+    written: str  # the image as the line writes it, maybe with $ARG references
+    image: str  # after the meta ARGs are expanded, as Docker does for FROM
 
 
-def _from_images(dockerfile: str, path: str = "Dockerfile") -> list[_From]:
-    """Every FROM that names an image: not a build stage, not scratch, not an ARG."""
+_ARG_REF = re.compile(r"\$(?:\{(\w+)(?::([-+])([^}]*))?\}|(\w+))")
+
+
+def expand_args(text: str, values: Mapping[str, str | None]) -> str:
+    """``$NAME``, ``${NAME}``, ``${NAME:-word}`` and ``${NAME:+word}`` as Docker expands them
+    in FROM (an unset name becomes the empty string)."""
+    def replace(match: re.Match[str]) -> str:
+        name = match[1] or match[4]
+        value = values.get(name) or ""
+        if match[2] == "-":
+            return value or match[3]
+        if match[2] == "+":
+            return match[3] if value else ""
+        return value
+
+    return _ARG_REF.sub(replace, text)
+
+
+def _from_images(
+    dockerfile: str, path: str = "Dockerfile", build_args: Mapping[str, str] | None = None
+) -> list[_From]:
+    """Every FROM that names an image: not a build stage, not scratch.
+
+    ``ARG``s before the first FROM are the only ones a FROM can use; their defaults,
+    overridden by ``build_args``, are expanded as the engine will expand them.
+    """
     stages: set[str] = set()
+    meta: dict[str, str | None] = {}
+    seen_from = False
     found = []
     for instruction in parse_dockerfile(dockerfile, path=path).instructions:
+        if instruction.name == "ARG" and not seen_from:
+            for word in instruction.args:
+                name, sep, default = word.partition("=")
+                meta[name] = (build_args or {}).get(name, default if sep else None)
+            continue
         if instruction.name != "FROM" or not instruction.args:
             continue
-        image = instruction.args[0]
-        if image.lower() not in stages and image != "scratch" and "$" not in image:
-            found.append(_From(instruction.start_line, instruction.end_line, image))
+        seen_from = True
+        written = instruction.args[0]
+        image = expand_args(written, meta) if "$" in written else written
+        if image and image.lower() not in stages and image != "scratch":
+            found.append(_From(instruction.start_line, instruction.end_line, written, image))
         if len(instruction.args) >= 3 and instruction.args[1].lower() == "as":
             stages.add(instruction.args[2].lower())
     return found
 
 
 def apply_stand_ins(
-    dockerfile: str, arch: Arch, *, path: str = "Dockerfile"
+    dockerfile: str, arch: Arch, *, path: str = "Dockerfile",
+    build_args: Mapping[str, str] | None = None,
 ) -> tuple[str, list[StandIn]]:
-    """Replace upstream ``FROM`` images by local stand-ins, line for line."""
+    """Replace upstream ``FROM`` images by local stand-ins, line for line.
+
+    An image written with ARG references is judged by what it expands to, and the
+    whole written reference is replaced.
+    """
     lines = dockerfile.split("\n")
     replaced: list[StandIn] = []
-    for item in _from_images(dockerfile, path):
+    for item in _from_images(dockerfile, path, build_args):
         local = standins.stand_in_for(item.image, arch)
         if local is None:
             continue
         # The image name may sit on a continuation line: replace it where it is.
         for index in range(item.line - 1, item.end_line):
-            if item.image in lines[index]:
-                lines[index] = lines[index].replace(item.image, local, 1)
+            if item.written in lines[index]:
+                lines[index] = lines[index].replace(item.written, local, 1)
                 replaced.append(StandIn(item.line, item.image, local))
                 break
     return "\n".join(lines), replaced
@@ -165,10 +204,11 @@ def _try_pull(client: docker.DockerClient, image: str, arch: Arch) -> dict[str, 
 
 
 def _check_base_images(
-    client: docker.DockerClient, dockerfile: str, arch: Arch, source: str
+    client: docker.DockerClient, dockerfile: str, arch: Arch, source: str,
+    build_args: Mapping[str, str] | None = None,
 ) -> None:
     """Every FROM image present for the arch (pulled if it can be); else BaseImageMissing."""
-    for item in _from_images(dockerfile, source):
+    for item in _from_images(dockerfile, source, build_args):
         where = f"{source}:{item.line}"
         attrs = _image_attrs(client, item.image, where)
         if attrs is not None and not arch.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
@@ -260,13 +300,14 @@ def iter_build(
     text = resolution.dockerfile
     replaced: list[StandIn] = []
     if stand_ins:
-        text, replaced = apply_stand_ins(text, target, path=resolution.source)
+        text, replaced = apply_stand_ins(text, target, path=resolution.source,
+                                         build_args=build_args)
         for item in replaced:
             yield Notice(service, f"line {item.line}: FROM {item.upstream} replaced by the local "
                                   f"stand-in {item.local} (asked for)")
             for line in standins.ensure(client, item.local, target):
                 yield StepOutput(service, 0, line)
-    _check_base_images(client, text, target, resolution.source)
+    _check_base_images(client, text, target, resolution.source, build_args)
 
     all_labels = {**build_labels(resolution, service), **(labels or {})}
     sent_text = with_labels(text, all_labels)

@@ -295,3 +295,29 @@ def test_stand_ins_follow_the_from_line_and_skip_stages(base_images: dict[str, s
     assert rewritten.split("\n")[1] == "  balena-lab/debian:bookworm-aarch64 AS debian"
     assert rewritten.split("\n")[2] == "FROM debian"  # the stage, not the image
     assert "alpine-node" in rewritten  # no honest Debian stand-in for Alpine
+
+
+def test_from_with_meta_args_is_expanded_as_docker_does() -> None:
+    from balena_lab.arches import get_arch
+
+    text = ("ARG ARCH=%s\nARG MISSING\n"
+            "FROM balenalib/${ARCH}-debian\n"
+            "FROM balena-lab/debian:bookworm-${MISSING:-aarch64}\n") % "aarch64"
+    rewritten, replaced = builder.apply_stand_ins(text, get_arch("aarch64"))
+    assert [(s.line, s.upstream) for s in replaced] == [(3, "balenalib/aarch64-debian")]
+    assert rewritten.split("\n")[2] == "FROM balena-lab/debian:bookworm-aarch64"
+    assert builder.expand_args("a-${X:+set}-${Y:-dflt}-$X", {"X": "1", "Y": None}) == "a-set-dflt-1"
+    _, overridden = builder.apply_stand_ins(text, get_arch("aarch64"),
+                                            build_args={"ARCH": "raspberrypi4-64"})
+    assert overridden[0].upstream == "balenalib/raspberrypi4-64-debian"
+
+
+def test_a_template_with_an_arg_in_from_builds_with_stand_ins(
+    tmp_path: Path, base_images: dict[str, str], tags: list[str]
+) -> None:
+    project = _project(tmp_path, {"Dockerfile.template": (
+        "ARG ARCH=%%BALENA_ARCH%%\nFROM balenalib/${ARCH}-debian\nCMD [\"uname\", \"-m\"]\n")})
+    result = builder.build(project, "raspberrypi3", stand_ins=True)
+    tags.append(result.tag)
+    assert result.stand_ins[0].upstream == "balenalib/armv7hf-debian"
+    assert run(result.tag).output.strip() == "armv7l"
