@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..exercises import grade
+from ..exercises.context import DEFAULT_BUILD_TIMEOUT
 from ..exercises.runner import DEFAULT_TIMEOUT
 from ..exercises.submission import SubmissionResult
 from ._output import print_json
@@ -22,6 +23,9 @@ def add_parser(subparsers: Any) -> None:
                         help="report and executed copies (default: SUBMISSIONS_DIR-graded)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds each notebook may run (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--build-timeout", type=float, default=DEFAULT_BUILD_TIMEOUT,
+                        help="seconds each build inside a check may take "
+                             f"(default {DEFAULT_BUILD_TIMEOUT:g})")
     parser.add_argument("--keep-images", action="store_true",
                         help="keep the images built while grading (labelled per submission)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -35,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     report = grade(args.submissions, args.exercise, jobs=args.jobs, output_dir=args.output,
-                   timeout=args.timeout, keep_images=args.keep_images, on_result=progress)
+                   timeout=args.timeout, keep_images=args.keep_images, on_result=progress,
+                   build_timeout=args.build_timeout)
     if args.json:
         print_json(report.to_dict())
         return 0

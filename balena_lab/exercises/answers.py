@@ -48,10 +48,26 @@ class Answer:
 def _file_name_problem(name: object) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return "a file name must be a non-empty string"
+    if any(ord(c) < 32 for c in name):
+        return f"{name!r} has a control character in it"
     normalized = posixpath.normpath(name)
-    if name.startswith("/") or normalized.startswith("..") or "\\" in name:
+    if (name.startswith("/") or normalized == ".." or normalized.startswith("../")
+            or "\\" in name):
         return f"{name!r} is not a path inside the project"
+    if normalized == "." or name.endswith("/"):
+        return f"{name!r} names a folder, not a file"
     return None
+
+
+def _clash(name: str, taken: Mapping[str, object]) -> str | None:
+    """The file already in ``taken`` that ``name`` cannot sit beside (a file used as a
+    folder, or a folder used as a file), or None."""
+    parts = name.split("/")
+    for cut in range(1, len(parts)):
+        if "/".join(parts[:cut]) in taken:
+            return "/".join(parts[:cut])
+    prefix = name + "/"
+    return next((other for other in taken if other.startswith(prefix)), None)
 
 
 def collect_answer(exercise: Exercise | str, namespace: Mapping[str, Any]) -> Answer:
@@ -75,10 +91,17 @@ def collect_answer(exercise: Exercise | str, namespace: Mapping[str, Any]) -> An
                 problem = _file_name_problem(name)
                 if problem is None and not isinstance(text, str):
                     problem = f"{variable}[{name!r}] should be text, not {type(text).__name__}"
+                normalized = posixpath.normpath(name) if problem is None else ""
+                if problem is None and normalized in files:
+                    problem = f"{name!r} names the same file as another entry"
+                clash = None if problem else _clash(normalized, {**exercise.given, **files})
+                if clash is not None:
+                    problem = (f"{name!r} cannot be written: {clash!r} would have to be both "
+                               "a file and a folder")
                 if problem:
                     problems.append(f"{variable}: {problem}")
                 else:
-                    files[posixpath.normpath(name)] = text
+                    files[normalized] = text
         elif isinstance(value, str):
             files[target] = value
         else:
@@ -86,9 +109,14 @@ def collect_answer(exercise: Exercise | str, namespace: Mapping[str, Any]) -> An
     return Answer(exercise.name, files, tuple(problems))
 
 
-def project_files(exercise: Exercise, answer: Answer) -> dict[str, str | bytes]:
-    """The project checked: the exercise's given files, then the learner's on top."""
-    return {**exercise.given, **answer.files}
+def project_files(exercise: Exercise, answer: Answer,
+                  marker: str | None = None) -> dict[str, str | bytes]:
+    """The project checked: the exercise's given files, the learner's on top, and last the
+    files the exercise stamps with this run's ``marker`` (a learner cannot replace them)."""
+    files: dict[str, str | bytes] = {**exercise.given, **answer.files}
+    if marker is not None and exercise.stamped is not None:
+        files.update(exercise.stamped(marker))
+    return files
 
 
 def _shorten(text: str) -> str:
@@ -99,12 +127,25 @@ def _shorten(text: str) -> str:
 def run_checks(exercise: Exercise | str, answer: Answer,
                options: CheckOptions | None = None) -> CheckReport:
     """Run every check of ``exercise`` on ``answer``, in order; never raises for the answer."""
-    from .context import CheckContext, CheckOptions  # the engine: not needed to collect
+    from .context import (  # the engine: not needed to collect
+        CheckContext,
+        CheckOptions,
+        new_marker,
+    )
 
     exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     options = options or CheckOptions()
     results: dict[str, CheckResult] = {}
-    with CheckContext(exercise.name, project_files(exercise, answer), options) as context:
+    marker = new_marker()
+    try:
+        context = CheckContext(exercise.name, project_files(exercise, answer, marker), options,
+                               marker)
+    except (OSError, ValueError) as error:  # files collect_answer let through, yet unwritable
+        reason = f"the answer's files could not be written ({error})"
+        return CheckReport(exercise.name, tuple(
+            CheckResult(c.id, c.description, "fail", f"not checked: {reason}")
+            for c in exercise.checks), (*answer.problems, reason))
+    with context:
         for check in exercise.checks:
             if check.needs_engine and not options.engine:
                 results[check.id] = CheckResult(

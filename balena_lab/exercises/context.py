@@ -3,25 +3,37 @@
 A :class:`CheckContext` holds one answer written out as a project folder
 (the exercise's given files plus the learner's), and memoizes the expensive
 facts several checks share: the resolution per device type, the build per
-device type (a real build on the local engine, labelled per submission) and
-runs of the built image.  A failure is memoized too, so a build that fails
-fails once and every check that needs it reports the same error.
+device type (a real build on the local engine, labelled per submission and
+stopped at a time limit) and runs of the built image.  A failure is memoized
+too, so a build that fails fails once and every check that needs it reports
+the same error.
+
+Each context has a random :attr:`~CheckContext.marker` the learner cannot
+know: an exercise's stamped files (see :class:`~.core.Exercise`) carry it, so
+a check can tell the learner's own code path really ran them.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
+import socket
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
+import docker
+import docker.errors
+
 from .. import baseimages
 from ..build import build
 from ..buildevents import BuildResult
-from ..errors import BalenaLabError
+from ..engine import connect
+from ..errors import BalenaLabError, BuildError
 from ..resolution import Resolution, resolve
 from ..run import RunResult, run
 
@@ -29,6 +41,7 @@ SUBMISSION_LABEL = f"{baseimages.LABEL}.submission"
 EXERCISE_LABEL = f"{baseimages.LABEL}.exercise"
 GRADING_RUN_LABEL = f"{baseimages.LABEL}.grading-run"
 _SAFE = re.compile(r"[^a-z0-9._-]+")
+DEFAULT_BUILD_TIMEOUT = 240.0  # seconds one build inside a check may take
 
 
 def safe_name(text: str) -> str:
@@ -43,21 +56,26 @@ class CheckOptions:
     ``engine``: build and run images (False: static checks only, the others
     are skipped).  ``submission``: names the images (``io.balena-lab.submission``).
     ``labels``: more labels for every image built (a grading run's id).
-    ``run_timeout``: seconds a container may run.
+    ``run_timeout``: seconds a container may run.  ``build_timeout``:
+    seconds one build may take; past it the build is stopped (its connection
+    to the engine closed, which makes the engine kill the running step) and
+    the check fails with "the build took longer than N s".
     """
 
     engine: bool = True
     submission: str = "self-check"
     labels: Mapping[str, str] = field(default_factory=dict)
     run_timeout: float = 60
+    build_timeout: float = DEFAULT_BUILD_TIMEOUT
 
 
 class CheckContext:
     """One answer as a project folder, with memoized resolutions, builds and runs."""
 
     def __init__(self, exercise: str, files: Mapping[str, str | bytes],
-                 options: CheckOptions | None = None) -> None:
+                 options: CheckOptions | None = None, marker: str | None = None) -> None:
         self.exercise = exercise
+        self.marker = marker or new_marker()
         self.files = dict(files)
         self.options = options or CheckOptions()
         self._tmp = tempfile.TemporaryDirectory(prefix=f"balena-lab-{safe_name(exercise)}-")
@@ -102,12 +120,13 @@ class CheckContext:
                 f"{safe_name(self.options.submission)}:{safe_name(device_type)}")
 
     def build(self, device_type: str) -> BuildResult:
-        """A real build for ``device_type`` (upstream FROM names mapped to local stand-ins)."""
+        """A real build for ``device_type`` (upstream FROM names mapped to local stand-ins),
+        stopped after ``options.build_timeout`` seconds."""
         def make() -> BuildResult:
             labels = {EXERCISE_LABEL: self.exercise, SUBMISSION_LABEL: self.options.submission,
                       **self.options.labels}
-            result = build(self.project, device_type, tag=self.image_tag(device_type),
-                           stand_ins=True, labels=labels)
+            result = timed_build(self.project, device_type, self.options.build_timeout,
+                                 tag=self.image_tag(device_type), stand_ins=True, labels=labels)
             self.built.append(result)
             return result
         return self._cached(("build", device_type), make)  # type: ignore[no-any-return]
@@ -135,3 +154,72 @@ def write_project(folder: Path, files: Mapping[str, str | bytes]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+
+
+def new_marker() -> str:
+    """A random word for one check run: in no source a learner can read."""
+    return secrets.token_hex(8)
+
+
+def _close_stream(response: Any) -> None:
+    """Shut the socket of a streamed engine response, so that a blocked read returns."""
+    connection = getattr(getattr(response, "raw", None), "connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed already
+
+
+def timed_build(project: Path, device_type: str, timeout: float,
+                **options: Any) -> BuildResult:
+    """:func:`~balena_lab.build.build` with a time limit.
+
+    The build gets an engine connection of its own; when ``timeout`` seconds
+    pass, its streamed response is cut, which makes the engine cancel the
+    build and kill the step's container, and :class:`BuildError` says so.
+    """
+    client = connect()
+    responses: list[Any] = []
+    client.api.hooks["response"].append(lambda response, *args, **kwargs: responses.append(response))
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()
+        for response in responses.copy():  # the build thread may still append
+            _close_stream(response)
+
+    timer = threading.Timer(timeout, stop)
+    timer.daemon = True
+    message = f"the build took longer than {timeout:g} s and was stopped"
+    timer.start()
+    try:
+        result = build(project, device_type, client=client, **options)
+    except Exception:
+        if fired.is_set():
+            raise BuildError(message) from None
+        raise
+    finally:
+        timer.cancel()
+        client.close()
+    if fired.is_set():  # finished just as the time ran out: still over the limit
+        raise BuildError(message)
+    return result
+
+
+def remove_images(run_id: str, client: docker.DockerClient | None = None) -> list[str]:
+    """Remove every image labelled with this grading (or self-check) run; the removed names."""
+    try:
+        client = client or connect()
+    except Exception:  # noqa: BLE001 - no engine: nothing was built either
+        return []
+    removed = []
+    for image in client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={run_id}"}):
+        for name in image.tags or [image.id]:
+            try:
+                client.images.remove(name, force=True)
+                removed.append(name)
+            except docker.errors.APIError:
+                pass
+    return removed

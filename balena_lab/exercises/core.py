@@ -141,7 +141,12 @@ class Exercise:
     ``answers`` maps each variable a learner cell defines to the project file
     it becomes (``{"DOCKERFILE": "Dockerfile"}``); ``cells`` maps the tag of
     each learner cell to the variables it is expected to define.  ``given``
-    are the project files the exercise provides (text or bytes).
+    are the project files the exercise provides (text or bytes), as the
+    learner sees them.  ``stamped``, given a check run's random marker,
+    returns files written over the given ones for that run only (the same
+    program, also printing a word made from the marker that its source does
+    not spell out): a check that sees the word knows the learner's own
+    instructions ran that file, which no reading of the checks can fake.
     """
 
     name: str
@@ -152,6 +157,8 @@ class Exercise:
     cells: Mapping[str, tuple[str, ...]]
     checks: tuple[Check, ...]
     given: Mapping[str, str | bytes] = field(default_factory=dict)
+    stamped: Callable[[str], Mapping[str, str]] | None = field(
+        default=None, repr=False, compare=False)
 
     def check(self, id: str) -> Check:
         for check in self.checks:

@@ -2,7 +2,8 @@
 
 ``grade(submissions_dir, exercise, jobs=N)`` finds the submissions and
 hands them to ``jobs`` :mod:`.worker` processes (each submission in a kernel
-of its own; a worker that hangs past the hard limit is killed and replaced),
+of its own; a worker that hangs past the hard limit is killed and replaced, one
+that dies is reported as dead, not as a timeout, and replaced),
 collects one
 :class:`~.submission.SubmissionResult` per learner whatever happens to the
 worker, writes the class report (CSV and HTML) and removes the images the
@@ -25,13 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from queue import Empty, Queue
 
-import docker
-import docker.errors
 import psutil
 
-from ..engine import connect
 from ..errors import GradingError
-from .context import GRADING_RUN_LABEL
+from .context import DEFAULT_BUILD_TIMEOUT, GRADING_RUN_LABEL, remove_images
 from .core import get_exercise
 from .report import ClassReport, write_reports
 from .runner import DEFAULT_TIMEOUT
@@ -39,6 +37,9 @@ from .submission import SubmissionResult, not_checked
 
 # Seconds a worker may spend after its notebook's time limit: checks build and run images.
 CHECK_BUDGET = 600.0
+# Set in a worker's environment (and so its kernels'): finds what a dead worker left running.
+WORKER_ENV = "BALENA_LAB_WORKER"
+__all__ = ["CHECK_BUDGET", "discover", "grade", "remove_images"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -68,16 +69,26 @@ def discover(submissions_dir: Path) -> tuple[list[tuple[str, Path]], list[str]]:
     return found, skipped
 
 
-def _kill_tree(pid: int) -> None:
+def _kill_tree(pid: int, token: str | None = None) -> None:
+    """Kill ``pid`` and its children; with ``token``, also every process whose
+    environment carries it (kernels orphaned when their worker died)."""
+    victims: list[psutil.Process] = []
     try:
         process = psutil.Process(pid)
         victims = [*process.children(recursive=True), process]
     except psutil.NoSuchProcess:
-        return
+        pass
+    if token is not None:
+        for candidate in psutil.process_iter():
+            try:
+                if candidate.environ().get(WORKER_ENV) == token:
+                    victims.append(candidate)
+            except (psutil.Error, OSError):
+                pass  # gone, or not ours to read
     for victim in victims:
         try:
             victim.kill()
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             pass
 
 
@@ -86,70 +97,60 @@ class _Worker:
 
     def __init__(self, log: Path) -> None:
         self.log = open(log, "ab")  # noqa: SIM115 - closed in close()
+        self.token = uuid.uuid4().hex
         self.process = subprocess.Popen(
             [sys.executable, "-m", "balena_lab.exercises.worker", "--serve"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-            start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", WORKER_ENV: self.token},
         )
 
-    def grade(self, spec: dict[str, object], hard_limit: float) -> bool:
-        """Send one submission; False when the worker died or did not answer in time."""
+    def grade(self, spec: dict[str, object], hard_limit: float) -> str:
+        """Send one submission: ``done``, ``timeout`` (no answer within ``hard_limit``)
+        or ``died`` (the worker exited: its output ended)."""
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
             self.process.stdin.write(json.dumps(spec).encode() + b"\n")
             self.process.stdin.flush()
         except OSError:
-            return False
+            return "died"
         ready, _, _ = select.select([self.process.stdout], [], [], hard_limit)
         if not ready:
-            return False
-        return self.process.stdout.readline().strip() == b"done"
+            return "timeout"
+        line = self.process.stdout.readline()
+        return "done" if line.strip() == b"done" else "died"
 
     def close(self, kill: bool = False) -> None:
         if kill:
-            _kill_tree(self.process.pid)
+            _kill_tree(self.process.pid, self.token)
         elif self.process.stdin is not None:
             self.process.stdin.close()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            _kill_tree(self.process.pid)
+            _kill_tree(self.process.pid, self.token)
             self.process.wait()
         self.log.close()
 
 
-def _result_or_failure(spec: dict[str, object], answered: bool, hard_limit: float,
+def _result_or_failure(spec: dict[str, object], outcome: str, hard_limit: float,
                        seconds: float, log: Path) -> SubmissionResult:
     result_path = Path(str(spec["result"]))
-    if answered and result_path.exists():
+    if outcome == "done" and result_path.exists():
         try:
             return SubmissionResult.from_dict(json.loads(result_path.read_text("utf-8")))
         except (ValueError, KeyError, TypeError):
             pass
     exercise = get_exercise(str(spec["exercise"]))
-    if not answered:
+    if outcome == "timeout":
         status, message = "timeout", f"the worker was stopped at the hard limit of {hard_limit:g} s"
+    elif outcome == "died":
+        status, message = "failed", ("the grader's worker died while grading this submission "
+                                     f"(did a cell kill its parent process?); see {log}")
     else:
         status, message = "failed", f"the grader's worker failed: see {log}"
     return SubmissionResult(str(spec["learner"]), str(spec["file"]), exercise.name, status,
                             message, not_checked(exercise, message), seconds=seconds)
-
-
-def remove_images(run_id: str, client: docker.DockerClient | None = None) -> list[str]:
-    """Remove every image labelled with this grading run; returns the removed names."""
-    try:
-        client = client or connect()
-    except Exception:  # noqa: BLE001 - no engine: nothing was built either
-        return []
-    removed = []
-    for image in client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={run_id}"}):
-        for name in image.tags or [image.id]:
-            try:
-                client.images.remove(name, force=True)
-                removed.append(name)
-            except docker.errors.APIError:
-                pass
-    return removed
 
 
 def grade(
@@ -161,6 +162,7 @@ def grade(
     timeout: float = DEFAULT_TIMEOUT,
     keep_images: bool = False,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    build_timeout: float = DEFAULT_BUILD_TIMEOUT,
 ) -> ClassReport:
     """Grade every submission in ``submissions_dir`` for ``exercise``; write and return the report.
 
@@ -169,13 +171,14 @@ def grade(
     ``report.html``), the executed copies and the workers' logs go; by
     default ``<submissions_dir>-graded`` next to it.  ``timeout``: seconds
     each notebook may run.  ``on_result`` sees each result as it arrives.
+    ``build_timeout``: seconds each build inside a check may take.
     """
     spec = get_exercise(exercise)
     source = Path(submissions_dir).resolve()
     if not source.is_dir():
         raise GradingError(f"{submissions_dir}: no such folder")
-    if jobs < 1 or timeout <= 0:
-        raise GradingError("--jobs must be at least 1 and --timeout positive")
+    if jobs < 1 or timeout <= 0 or build_timeout <= 0:
+        raise GradingError("--jobs must be at least 1, --timeout and --build-timeout positive")
     output = Path(output_dir).resolve() if output_dir else source.with_name(source.name + "-graded")
     if output == source or source in output.parents:
         raise GradingError(f"the output folder {output} is inside the submissions folder",
@@ -208,16 +211,17 @@ def grade(
                 spec: dict[str, object] = {
                     "path": str(path), "exercise": spec_name, "learner": learner,
                     "output_dir": str(output), "timeout": timeout,
+                    "build_timeout": build_timeout,
                     "labels": {GRADING_RUN_LABEL: run_id},
                     "file": path.relative_to(source).as_posix(),
                     "result": str(work / f"{learner}.result.json"),
                 }
                 begun = time.monotonic()
-                answered = worker.grade(spec, hard_limit)
-                if not answered:  # hung or dead: replace it
+                outcome = worker.grade(spec, hard_limit)
+                if outcome != "done":  # hung or dead: replace it
                     worker.close(kill=True)
                     worker = None
-                result = _result_or_failure(spec, answered, hard_limit,
+                result = _result_or_failure(spec, outcome, hard_limit,
                                             time.monotonic() - begun, log)
                 results[index] = result
                 if on_result:

@@ -8,14 +8,18 @@ Cells are found by their tags, never by position:
 
 A grading copy keeps every cell of the submission in the learner's order,
 marks each code cell ``raises-exception`` (so one failing cell does not stop
-the rest, as it would not in JupyterLab), drops the self-check cells and
-appends one cell that writes the learner's answer variables to a JSON file.
+the rest, as it would not in JupyterLab), drops the self-check cells (tagged
+``self-check``, or calling ``self_check`` without defining an answer
+variable: a tag is easily lost) and appends one cell that writes the
+learner's answer variables to a JSON file.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +28,7 @@ from typing import Any
 import nbformat
 
 from ..errors import NotebookError
-from .core import Exercise
+from .core import Exercise, get_exercise
 
 PARAMETERS_TAG = "parameters"
 ANSWER_PREFIX = "answer-"
@@ -82,6 +86,33 @@ def missing_cells(notebook: nbformat.NotebookNode, exercise: Exercise) -> list[s
     return [tag for tag in exercise.cells if tag not in present]
 
 
+_SELF_CHECK = re.compile(r"\bself_check\b")
+
+
+def _defines(source: str, names: set[str]) -> bool:
+    """Whether ``source`` assigns one of ``names`` (a regular expression when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return any(re.search(rf"^\s*{re.escape(n)}\s*[:=]", source, re.MULTILINE) for n in names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
+            return True
+    return False
+
+
+def is_self_check_cell(cell: Any, answer_variables: set[str]) -> bool:
+    """A cell a grading copy drops: tagged ``self-check``, or a code cell that mentions
+    ``self_check`` and defines none of the answer variables (an answer is never dropped)."""
+    cell_tags = tags(cell)
+    if SELF_CHECK_TAG in cell_tags:
+        return True
+    if cell.get("cell_type") != "code" or any(t.startswith(ANSWER_PREFIX) for t in cell_tags):
+        return False
+    source = str(cell.get("source", ""))
+    return bool(_SELF_CHECK.search(source)) and not _defines(source, answer_variables)
+
+
 def collector_source(exercise: str, answer_path: str | Path) -> str:
     return ("from balena_lab.exercises.answers import write_answer as _balena_lab_write_answer\n"
             f"_balena_lab_write_answer({exercise!r}, globals(), {str(answer_path)!r})\n")
@@ -91,10 +122,11 @@ def grading_copy(notebook: nbformat.NotebookNode, exercise: str,
                  answer_path: str | Path) -> nbformat.NotebookNode:
     """The notebook to execute for grading (the submission itself is never changed)."""
     graded = copy.deepcopy(notebook)
+    variables = set(get_exercise(exercise).answers)
     cells = []
     for cell in graded.cells:
         cell_tags = tags(cell)
-        if SELF_CHECK_TAG in cell_tags or COLLECTOR_TAG in cell_tags:
+        if COLLECTOR_TAG in cell_tags or is_self_check_cell(cell, variables):
             continue
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

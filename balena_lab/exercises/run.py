@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExerciseError
-from .context import GRADING_RUN_LABEL, safe_name
-from .grading import remove_images
+from .context import GRADING_RUN_LABEL, remove_images, safe_name
 from .notebook import exercise_of, read_notebook
 from .runner import DEFAULT_TIMEOUT
 from .submission import SubmissionResult, grade_submission

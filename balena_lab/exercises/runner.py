@@ -11,6 +11,7 @@ the watchdog stopped.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -48,6 +49,20 @@ class Execution:
     facts: ExecutionFacts
 
 
+class _KernelManager(AsyncKernelManager):
+    """An async kernel manager that adds ``extra_env`` to the kernel's environment."""
+
+    def __init__(self, extra_env: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._extra_env = extra_env
+
+    async def _async_pre_start_kernel(
+        self, **kw: Any
+    ) -> tuple[list[str], dict[str, Any]]:
+        kw["env"] = {**kw.get("env", os.environ), **self._extra_env}
+        return await super()._async_pre_start_kernel(**kw)
+
+
 def _kill_kernel(manager: AsyncKernelManager) -> None:
     provisioner = getattr(manager, "provisioner", None)
     pid = getattr(provisioner, "pid", None)
@@ -72,10 +87,14 @@ def execute(
     parameters: dict[str, Any] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     cwd: str | Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Execution:
-    """Execute ``notebook`` with papermill, save it to ``output_path``, never raise for it."""
+    """Execute ``notebook`` with papermill, save it to ``output_path``, never raise for it.
+
+    ``env``: variables added to the kernel's environment (not to this process's).
+    """
     # An async manager: with a blocking one nbclient cannot time a cell out.
-    manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    manager = _KernelManager(dict(env or {}), kernel_name=KERNEL_NAME)
     fired = threading.Event()
 
     def watchdog() -> None:

@@ -8,13 +8,23 @@ in the package.  ``self_check`` reads the learner's variables from the
 from __future__ import annotations
 
 import html
+import os
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .answers import collect_answer, run_checks
-from .context import CheckOptions
+from .context import GRADING_RUN_LABEL, CheckOptions, remove_images
 from .core import CheckReport, get_exercise
+
+#: Set to 1 by the grader in the environment of every kernel it starts.
+GRADING_ENV = "BALENA_LAB_GRADING"
+
+
+def grading() -> bool:
+    """True in a kernel the grader started (whatever the notebook's variables say)."""
+    return os.environ.get(GRADING_ENV) == "1"
 
 
 def self_check(exercise: str, namespace: Mapping[str, Any], *,
@@ -22,15 +32,24 @@ def self_check(exercise: str, namespace: Mapping[str, Any], *,
     """Check the answer defined in ``namespace`` and return the report (shown as a table).
 
     ``builds`` defaults to the notebook's ``check_builds`` parameter (True):
-    False runs the static checks only.  While grading (``grading = True`` was
-    injected) this does nothing: the grader checks the answer itself.
+    False runs the static checks only.  While grading (the grader sets
+    ``BALENA_LAB_GRADING=1`` for the kernel; ``grading = True`` in the
+    namespace too) this does nothing: the grader checks the answer itself.
+    The images a self-check builds get a tag and label of their own, and are
+    removed before it returns.
     """
-    if namespace.get("grading") is True:
+    if grading() or namespace.get("grading") is True:
         print("graded by balena-lab grade: the self-check is skipped")
         return None
     engine = bool(namespace.get("check_builds", True)) if builds is None else builds
     answer = collect_answer(exercise, namespace)
-    return run_checks(exercise, answer, CheckOptions(engine=engine, submission="self-check"))
+    run_id = f"self-check-{uuid.uuid4().hex[:12]}"
+    options = CheckOptions(engine=engine, submission=run_id, labels={GRADING_RUN_LABEL: run_id})
+    try:
+        return run_checks(exercise, answer, options)
+    finally:
+        if engine:
+            remove_images(run_id)
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,15 @@ from typing import Any
 
 from ..errors import NotebookError
 from .answers import read_answer, run_checks
-from .context import CheckOptions
+from .context import DEFAULT_BUILD_TIMEOUT, CheckOptions
 from .core import CheckReport, CheckResult, Exercise, get_exercise
 from .notebook import exercise_of, grading_copy, missing_cells, read_notebook
 from .runner import DEFAULT_TIMEOUT, execute
+from .selfcheck import GRADING_ENV
 
-# Parameters a grading run injects: the notebook's own self-check then does nothing.
+# Parameters a grading run injects.  What makes the notebook's own self-check do
+# nothing is the kernel's environment (GRADING_ENV), which no notebook variable resets: a
+# parameters cell that lost its tag gets these injected above it, then undone.
 GRADING_PARAMETERS = {"grading": True, "check_builds": False}
 
 STATUSES = ("graded", "timeout", "kernel-died", "not-a-notebook", "failed")
@@ -92,8 +95,12 @@ def grade_submission(
     labels: Mapping[str, str] | None = None,
     engine: bool = True,
     file: str | None = None,
+    build_timeout: float = DEFAULT_BUILD_TIMEOUT,
 ) -> SubmissionResult:
-    """Grade the notebook at ``path`` for ``exercise``; the executed copy goes to ``output_dir``."""
+    """Grade the notebook at ``path`` for ``exercise``; the executed copy goes to ``output_dir``.
+
+    ``build_timeout``: seconds each build inside a check may take.
+    """
     spec = get_exercise(exercise)
     started = time.monotonic()
     output_dir = Path(output_dir)
@@ -124,7 +131,7 @@ def grade_submission(
         work.mkdir()
         copy = grading_copy(notebook, spec.name, answer_path)
         execution = execute(copy, executed_path, parameters=dict(GRADING_PARAMETERS),
-                            timeout=timeout, cwd=work)
+                            timeout=timeout, cwd=work, env={GRADING_ENV: "1"})
         notes.extend(execution.facts.errors)
         extra = {"execution_seconds": execution.seconds,
                  "kernel_start": execution.facts.kernel_start,
@@ -141,7 +148,8 @@ def grade_submission(
             return finish("failed", f"the answer could not be read ({error})",
                           not_checked(spec, "no answer"), notes=tuple(notes), **extra)
     notes.extend(answer.problems)
-    options = CheckOptions(engine=engine, submission=learner, labels=dict(labels or {}))
+    options = CheckOptions(engine=engine, submission=learner, labels=dict(labels or {}),
+                           build_timeout=build_timeout)
     report = run_checks(spec, answer, options)
     message = f"{report.passed}/{report.total} checks pass"
     failed_build = next((r for r in report.results if r.id == "builds" and r.status == "fail"

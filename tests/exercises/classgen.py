@@ -93,6 +93,17 @@ def variant(exercise: str, kind: str) -> nbformat.NotebookNode | str:
         keep = [c for c in notebook.cells if tag in tags(c)]
         notebook.cells = keep + [c for c in notebook.cells if "parameters" in tags(c)]
         return notebook
+    if kind == "untagged-parameters":
+        # The parameters and self-check cells lost their tags: papermill injects its
+        # parameters at the top, and the old cell then sets grading = False again.
+        notebook = solved(exercise)
+        for cell in notebook.cells:
+            if "parameters" in tags(cell) or "self-check" in tags(cell):
+                cell.metadata["tags"] = []
+        return notebook
+    if kind == "kills-worker":
+        return with_answers(solved(exercise), {tag: (
+            "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")})
     if kind == "failing-build":
         assert exercise == "dockerfile-basics"
         return with_answers(solved(exercise), {tag: (

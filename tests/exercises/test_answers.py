@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from balena_lab.exercises import CheckOptions, collect_answer, run_checks
 
 
@@ -42,3 +46,84 @@ def test_failing_check_never_shows_the_reference_answer() -> None:
     text = str(report)
     assert "no-machine-name" in text and "FAIL" in text
     assert "%%BALENA_ARCH%%" not in text  # the answer is for the learner to find
+
+
+def test_file_names_that_cannot_be_written_are_problems_not_errors() -> None:
+    dot = collect_answer("pi4-own-dockerfile", {"NEW_FILES": {".": "x", "a/": "y"}})
+    assert dot.files == {} and len(dot.problems) == 2
+    assert "names a folder, not a file" in dot.problems[0]
+    both = collect_answer("pi4-own-dockerfile", {"NEW_FILES": {"a": "x", "a/b": "y"}})
+    assert both.files == {"a": "x"}
+    assert "'a' would have to be both a file and a folder" in both.problems[0]
+    given = collect_answer("pi4-own-dockerfile", {"NEW_FILES": {"Dockerfile.template/x": "y"}})
+    assert given.files == {} and "both a file and a folder" in given.problems[0]
+    same = collect_answer("pi4-own-dockerfile", {"NEW_FILES": {"a": "x", "./a": "y"}})
+    assert same.files == {"a": "x"} and "the same file" in same.problems[0]
+    assert collect_answer("pi4-own-dockerfile", {"NEW_FILES": {"..x": "y"}}).files == {"..x": "y"}
+    for answer in (dot, both, given, same):  # run_checks never raises for the answer
+        report = run_checks("pi4-own-dockerfile", answer, CheckOptions(engine=False))
+        assert report.problems == answer.problems
+
+
+def test_unwritable_files_fail_every_check_with_a_reason() -> None:
+    from balena_lab.exercises import Answer
+
+    answer = Answer("pi4-own-dockerfile", {"a": "x", "a/b": "y"})  # past collect_answer
+    report = run_checks("pi4-own-dockerfile", answer, CheckOptions(engine=False))
+    assert report.passed == 0 and "could not be written" in report.problems[-1]
+
+
+def test_npm_start_must_run_node_on_main_js_not_mention_it() -> None:
+    def status(start: str) -> str:
+        text = json.dumps({"name": "a", "version": "1.0.0", "scripts": {"start": start},
+                           "engines": {"node": "8.x"}})
+        report = run_checks("node-npm-start", collect_answer(
+            "node-npm-start", {"PACKAGE_JSON": text}), CheckOptions(engine=False))
+        return {r.id: r.status for r in report.results}["npm-start"]
+
+    assert status("echo hello from node src/main.js") == "fail"
+    assert status("cat src/main.js") == "fail"
+    assert status("node src/main.js") == "pass"
+    assert status("NODE_ENV=production node ./src/main.js") == "pass"
+
+
+@pytest.mark.parametrize("template", [
+    "ARG MACHINE=%%BALENA_MACHINE_NAME%%\nFROM balenalib/${MACHINE}-debian\nCMD uname -m\n",
+    "ARG M=%%BALENA_MACHINE_NAME%%\nARG IMAGE=balenalib/$M-debian\nFROM $IMAGE\nCMD uname -m\n",
+    "ARG M\nFROM balenalib/${M:-%%BALENA_MACHINE_NAME%%}-debian\nCMD uname -m\n",
+])
+def test_machine_name_hidden_in_an_arg_is_still_seen(template: str) -> None:
+    report = run_checks("templates-mixed-fleet", collect_answer(
+        "templates-mixed-fleet", {"TEMPLATE": template}), CheckOptions(engine=False))
+    assert {r.id: r.status for r in report.results}["no-machine-name"] == "fail", str(report)
+
+
+def test_an_arg_for_the_arch_is_fine() -> None:
+    template = "ARG A=%%BALENA_ARCH%%\nFROM balenalib/${A}-debian\nCMD uname -m\n"
+    report = run_checks("templates-mixed-fleet", collect_answer(
+        "templates-mixed-fleet", {"TEMPLATE": template}), CheckOptions(engine=False))
+    status = {r.id: r.status for r in report.results}
+    assert {k: v for k, v in status.items() if v != "skip"} == {
+        "is-template": "pass", "no-machine-name": "pass", "fits-fleet": "pass",
+        "serves-other-fleets": "pass"}, str(report)
+
+
+def test_hints_do_not_give_the_answer_away() -> None:
+    from balena_lab.exercises import get_exercise
+
+    assert "uname" not in get_exercise("templates-mixed-fleet").check("prints-arch").hint
+    pi4 = get_exercise("pi4-own-dockerfile").check("says-hello").hint
+    assert "Hello from" not in pi4 and "Pi 4'" not in pi4
+
+
+def test_stamped_files_never_spell_out_the_word_they_print() -> None:
+    from balena_lab.exercises import get_exercise
+    from balena_lab.exercises.catalog._facts import stamp_words
+
+    for name in ("dockerfile-basics", "node-npm-start"):
+        stamped = get_exercise(name).stamped
+        assert stamped is not None
+        files = stamped("0123456789abcdef")
+        word = stamp_words("0123456789abcdef")[2]
+        assert files and all(word not in text for text in files.values())
+        assert stamped("fedcba9876543210") != files  # new for every run

@@ -5,6 +5,8 @@ Real resolutions, lint, builds (ARM ones under QEMU) and runs on the local engin
 
 from __future__ import annotations
 
+import time
+
 import docker
 import pytest
 
@@ -86,3 +88,54 @@ def test_start_script_with_find_that_keeps_tmp_balena_passes(
     report = run_checks("keep-tmp-balena", collect_answer("keep-tmp-balena", {"START_SH": script}),
                         CheckOptions(submission="find", labels=run_label))
     assert report.all_passed, str(report)
+
+
+@pytest.mark.parametrize("dockerfile", [
+    # hello.sh copied nowhere useful, the greeting echoed instead of running it
+    ('FROM balena-lab/debian:bookworm-amd64\nCOPY hello.sh /nowhere\n'
+     'CMD ["echo", "Hello from x86_64"]\n'),
+    # the script printed, not run
+    ('FROM balena-lab/debian:bookworm-amd64\nCOPY hello.sh /nowhere\n'
+     'CMD ["sh", "-c", "echo Hello from x86_64; cat /nowhere"]\n'),
+])
+def test_says_hello_needs_the_script_itself_to_run(
+    dockerfile: str, base_images: dict[str, str], run_label: dict[str, str]
+) -> None:
+    report = run_checks("dockerfile-basics",
+                        collect_answer("dockerfile-basics", {"DOCKERFILE": dockerfile}),
+                        CheckOptions(submission="echo", labels=run_label))
+    status = {r.id: r.status for r in report.results}
+    assert status == {"from-first": "pass", "copies-script": "pass", "cmd-last": "pass",
+                      "builds": "pass", "says-hello": "fail"}, str(report)
+    assert "hello.sh itself did not run" in report.results[-1].detail
+
+
+def test_npm_start_must_really_run_main_js(
+    base_images: dict[str, str], run_label: dict[str, str]
+) -> None:
+    text = ('{"name": "a", "version": "1.0.0", "engines": {"node": "8.x"},\n'
+            ' "scripts": {"start": "echo hello from node src/main.js"}}\n')
+    report = run_checks("node-npm-start", collect_answer("node-npm-start", {"PACKAGE_JSON": text}),
+                        CheckOptions(submission="echo", labels=run_label))
+    status = {r.id: r.status for r in report.results}
+    assert status["npm-start"] == "fail" and status["builds"] == "pass", str(report)
+    assert status["starts"] == "fail" and "src/main.js itself did not run" in str(report)
+
+
+def test_a_build_past_its_time_limit_is_stopped(
+    docker_client: docker.DockerClient, base_images: dict[str, str], run_label: dict[str, str]
+) -> None:
+    text = ('FROM balena-lab/debian:bookworm-amd64\nRUN sleep 120 # balena-lab-timeout-test\n'
+            'COPY hello.sh /usr/src/app/hello.sh\nCMD ["sh", "/usr/src/app/hello.sh"]\n')
+    started = time.monotonic()
+    report = run_checks("dockerfile-basics",
+                        collect_answer("dockerfile-basics", {"DOCKERFILE": text}),
+                        CheckOptions(submission="slow", labels=run_label, build_timeout=4))
+    assert time.monotonic() - started < 30
+    builds = report.results[3]
+    assert builds.status == "fail"
+    assert builds.detail.startswith("the build took longer than 4 s"), builds.detail
+    time.sleep(2)  # the engine kills the step's container once the client is gone
+    running = docker_client.containers.list(filters={"status": "running"})
+    assert not [c for c in running if "balena-lab-timeout-test" in " ".join(
+        c.attrs.get("Config", {}).get("Cmd") or [])]

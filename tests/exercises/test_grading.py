@@ -11,7 +11,7 @@ import pytest
 
 from balena_lab.errors import GradingError
 from balena_lab.exercises import ClassReport, grade
-from balena_lab.exercises.context import GRADING_RUN_LABEL, SUBMISSION_LABEL
+from balena_lab.exercises.context import EXERCISE_LABEL, GRADING_RUN_LABEL, SUBMISSION_LABEL
 from balena_lab.exercises.grading import discover, remove_images
 
 from .classgen import write_class
@@ -25,6 +25,19 @@ def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
+def _exercise_images(client: docker.DockerClient) -> dict[str, str]:
+    """id -> submission of every image an exercise check built (whatever its run label)."""
+    return {i.id: i.labels.get(SUBMISSION_LABEL, "")
+            for i in client.images.list(filters={"label": f"{EXERCISE_LABEL}={EXERCISE}"})}
+
+
+def _left_behind(client: docker.DockerClient, before: dict[str, str],
+                 learners: set[str]) -> dict[str, str]:
+    """Images made since ``before`` for these learners or by a self-check: none may remain."""
+    return {image: who for image, who in _exercise_images(client).items()
+            if image not in before and (who in learners or who.startswith("self-check"))}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory, docker_client: docker.DockerClient,
            base_images: dict[str, str]) -> tuple[ClassReport, Path, dict[str, str]]:
@@ -33,8 +46,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory, docker_client: docker.Docke
     write_class(submissions, EXERCISE, KINDS)
     (submissions / "README.txt").write_text("not a submission")
     before = _digest(submissions)
+    images = _exercise_images(docker_client)
     report = grade(submissions, EXERCISE, jobs=2, output_dir=root / "out", timeout=15)
     assert _digest(submissions) == before  # submissions are never modified
+    learners = {r.learner for r in report.results}
+    assert _left_behind(docker_client, images, learners) == {}
     return report, root / "out", {r.learner: r.learner for r in report.results}
 
 
@@ -104,6 +120,24 @@ def test_images_built_while_grading_are_removed(
     assert report.images_removed
     left = docker_client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={report.run_id}"})
     assert left == []
+
+
+def test_lost_tags_and_a_killed_worker(
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    write_class(tmp_path / "in", EXERCISE, ["untagged-parameters", "kills-worker"])
+    images = _exercise_images(docker_client)
+    report = grade(tmp_path / "in", EXERCISE, jobs=2, output_dir=tmp_path / "out", timeout=60)
+    untagged = _by_kind(report, "untagged-parameters")
+    # graded by the grader, the learner's own self-check neither ran nor left an image
+    assert (untagged.status, untagged.passed, untagged.total) == ("graded", 5, 5)
+    executed = (tmp_path / "out" / "executed" / f"{untagged.learner}.ipynb").read_text()
+    assert "self_check" not in executed and "checks pass" not in executed
+    killer = _by_kind(report, "kills-worker")
+    assert killer.status == "failed", killer.message
+    assert "the grader's worker died while grading this submission" in killer.message
+    assert "hard limit" not in killer.message and killer.seconds < 60
+    assert _left_behind(docker_client, images, {r.learner for r in report.results}) == {}
 
 
 def test_keep_images_keeps_them_labelled_per_submission(

@@ -54,3 +54,13 @@ def test_missing_cells_are_found_by_tag_not_position() -> None:
     deleted = variant("dockerfile-basics", "deleted-answer")
     assert missing_cells(deleted, exercise) == ["answer-dockerfile"]  # type: ignore[arg-type]
     assert missing_cells(starter("dockerfile-basics"), exercise) == []
+
+
+def test_grading_copy_drops_self_check_calls_whose_tag_was_lost(tmp_path: Path) -> None:
+    notebook = variant("dockerfile-basics", "untagged-parameters")
+    assert not isinstance(notebook, str)
+    answer = next(c for c in notebook.cells if "answer-dockerfile" in tags(c))
+    answer.source += "\nimport balena_lab.exercises\nbalena_lab.exercises.self_check('x', globals())\n"
+    copy = grading_copy(notebook, "dockerfile-basics", tmp_path / "a.json")
+    calls = [c for c in copy.cells if "self_check" in c.source]
+    assert [c.source for c in calls] == [answer.source]  # only the answer cell stays

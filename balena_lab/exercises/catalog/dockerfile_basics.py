@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import Check, Exercise, register
-from ._facts import instructions, linted, parsed
+from ._facts import instructions, linted, parsed, stamp_words
 
 if TYPE_CHECKING:
     from ..context import CheckContext
 
 DEVICE = "intel-nuc"
 HELLO = '#!/bin/sh\necho "Hello from $(uname -m)"\n'
+GREETING = "Hello from x86_64"
+
+
+def stamped(marker: str) -> dict[str, str]:
+    """hello.sh as a check run builds it: it also prints a word only running it shows."""
+    head, tail, _ = stamp_words(marker)
+    return {"hello.sh": HELLO + f'run={head}\necho "run ${{run}}{tail}"\n'}
 
 
 def from_first(context: CheckContext) -> str | None:
@@ -49,9 +56,12 @@ def says_hello(context: CheckContext) -> str | None:
     result = context.run(DEVICE)
     if result.timed_out:
         return "the container was still running after the time limit"
-    if result.exit_code != 0 or "Hello from x86_64" not in result.output:
-        return (f"the container exited with {result.exit_code} and printed "
-                f"{result.output.strip()[-200:]!r}")
+    shown = f"the container exited with {result.exit_code} and printed " + repr(
+        result.output.replace(context.marker, "").strip()[-200:])
+    if result.exit_code != 0 or GREETING not in result.output:
+        return shown
+    if stamp_words(context.marker)[2] not in result.output:
+        return shown + ", but hello.sh itself did not run"
     return None
 
 
@@ -63,6 +73,7 @@ EXERCISE = register(Exercise(
     answers={"DOCKERFILE": "Dockerfile"},
     cells={"answer-dockerfile": ("DOCKERFILE",)},
     given={"hello.sh": HELLO},
+    stamped=stamped,
     checks=(
         Check("from-first", "FROM is the first instruction", "Every valid Dockerfile starts "
               "by naming its base image; only ARG may come before it.", from_first),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+import shlex
 from typing import TYPE_CHECKING
 
 from nodesemver import satisfies
 
 from ...nodejs import node_versions, parse_package_json, resolve_node_project
 from ..core import Check, CheckFailed, Exercise, register
+from ._facts import stamp_words
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -15,6 +19,28 @@ if TYPE_CHECKING:
 DEVICE = "intel-nuc"
 MAJOR = 8
 MAIN = 'console.log("hello from node " + process.version);\n'
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def stamped(marker: str) -> dict[str, str]:
+    """src/main.js as a check run builds it: it also prints a word only running it shows."""
+    head, tail, _ = stamp_words(marker)
+    return {"src/main.js": MAIN + f'const run = "{head}";\nconsole.log("run " + run + "{tail}");\n'}
+
+
+def _runs_main(command: str) -> bool:
+    """Whether one of the shell commands in ``command`` is ``node ... src/main.js``."""
+    for part in re.split(r"&&|\|\||;", command):
+        try:
+            words = shlex.split(part)
+        except ValueError:
+            continue
+        while words and _ASSIGNMENT.match(words[0]):
+            words.pop(0)
+        if (words and posixpath.basename(words[0]) in ("node", "nodejs")
+                and any(posixpath.normpath(w) == "src/main.js" for w in words[1:])):
+            return True
+    return False
 
 
 def _text(context: CheckContext) -> str:
@@ -54,7 +80,7 @@ def _satisfies(version: str, wanted: str) -> bool:
 
 def npm_start(context: CheckContext) -> str | None:
     project = resolve_node_project(_text(context), DEVICE)
-    if "src/main.js" not in project.start_command:
+    if not _runs_main(project.start_command):
         return f"npm start would run {project.start_command!r}"
     return None
 
@@ -66,8 +92,12 @@ def builds(context: CheckContext) -> str | None:
 
 def starts(context: CheckContext) -> str | None:
     result = context.run(DEVICE)
+    shown = f"the container exited with {result.exit_code}: " + repr(
+        result.output.replace(context.marker, "").strip()[-300:])
     if result.exit_code != 0 or "hello from node" not in result.output:
-        return f"the container exited with {result.exit_code}: {result.output.strip()[-300:]!r}"
+        return shown
+    if stamp_words(context.marker)[2] not in result.output:
+        return shown + ", but src/main.js itself did not run"
     return None
 
 
@@ -79,6 +109,7 @@ EXERCISE = register(Exercise(
     answers={"PACKAGE_JSON": "package.json"},
     cells={"answer-package-json": ("PACKAGE_JSON",)},
     given={"src/main.js": MAIN},
+    stamped=stamped,
     checks=(
         Check("valid-package-json", "package.json is valid JSON with the right types",
               "Strings in double quotes, no trailing commas.", valid),

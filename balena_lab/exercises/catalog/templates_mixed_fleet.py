@@ -25,13 +25,11 @@ def is_template(context: CheckContext) -> str | None:
     return None
 
 
-def _from_lines(context: CheckContext) -> list[str]:
-    return [i.source for i in parsed(context, NAME).instructions if i.name == "FROM"]
-
-
 def no_machine_name(context: CheckContext) -> str | None:
-    lines = [line for line in _from_lines(context) if "%%BALENA_MACHINE_NAME%%" in line]
-    if lines:
+    parsed(context, NAME)
+    # The FROM images as the engine reads them (ARGs expanded), before balena substitutes.
+    images = from_images(context.text(NAME) or "")
+    if any("%%BALENA_MACHINE_NAME%%" in image for image in images):
         return (f"FROM uses %%BALENA_MACHINE_NAME%%: the fleet is built once, for {FLEET}, so "
                 "every device (the Pi 4s too) would get that one device's image")
     return None
@@ -94,6 +92,7 @@ EXERCISE = register(Exercise(
               "Read the failing step; the base image must be one of the fleet's arch.",
               builds, needs_engine=True, after=("is-template",)),
         Check("prints-arch", "the container prints its machine architecture",
-              "CMD should run uname -m.", prints_arch, needs_engine=True, after=("builds",)),
+              "Let the container ask the system which machine it runs on, rather than "
+              "print a fixed text.", prints_arch, needs_engine=True, after=("builds",)),
     ),
 ))
