@@ -21,6 +21,7 @@ cares about::
     │   └── BuildStepFailed         a step failed: exit code, last output lines,
     │                               the original (template) source line
     ├── RunError                    a container could not be created or run
+    ├── ProjectsNotFound            the masterclass's example projects are nowhere found
     ├── ResolutionError             which Dockerfile balena would build, and its text
     │   ├── NoDockerfileError       nothing to build in the service directory
     │   ├── DockerfileNotFoundError the specified dockerfile path is missing
@@ -325,3 +326,16 @@ class NotebookError(ExerciseError):
 
 class GradingError(ExerciseError):
     """A grading run that cannot start: no submissions, a bad option."""
+
+
+class ProjectsNotFound(BalenaLabError):
+    """The masterclass's example projects are in none of the places looked at."""
+
+    def __init__(self, name: str, looked: list[Path], *, env: str) -> None:
+        where = "\n".join(f"  - {path}" for path in looked) or "  (nowhere)"
+        super().__init__(
+            f"cannot find the masterclass project {name!r}; looked in:\n{where}",
+            fix=f"run the notebook from the repository's notebooks/ folder, or set "
+                f"{env}=/path/to/balena_lab/notebooks")
+        self.name = name
+        self.looked = tuple(looked)

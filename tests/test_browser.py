@@ -117,44 +117,42 @@ def test_changing_the_device_type_changes_the_rendered_template(
 def _run_and_change(page: Page, url: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    if True:
-        if True:
-            page.goto(url)
-            page.wait_for_function(
-                "() => window.jupyterapp && document.querySelector('.jp-Notebook')",
-                timeout=60_000)
-            # JupyterLab may ask which kernel to start: the notebook's own (the default).
-            try:
-                page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
-            except PlaywrightTimeout:
-                pass
-            # Wait for the kernel, then run every cell as a teacher would (Run > Run All Cells).
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=60_000)
-            # Not awaited: the command's promise settles only when every cell has run.
-            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells');"
-                          " return true; }")
-            result = page.locator(".balena-lab-template-result").first
-            result.wait_for(timeout=30_000)
-            picker = page.locator(".balena-lab-device-type select").first
-            page.wait_for_function(
-                "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                "?.getAttribute('data-status') === 'idle' && document.querySelectorAll("
-                "'.jp-InputArea-prompt').length > 0 && ![...document.querySelectorAll("
-                "'.jp-InputArea-prompt')].some(p => p.textContent.includes('[*]'))",
-                timeout=180_000)
-            picker.scroll_into_view_if_needed()
-            before = result.text_content() or ""
-            assert "raspberrypi4-64-debian" in before, before
-            labels = picker.locator("option").all_text_contents()
-            label = next((text for text in labels if "(raspberrypi3)" in text), "")
-            assert "armv7hf" in label, labels[:60]  # the picker shows the arch
-            picker.select_option(label=label)
-            page.wait_for_function(
-                "() => document.querySelector('.balena-lab-template-result')"
-                ".textContent.includes('raspberrypi3-debian')", timeout=30_000)
-            after = result.text_content() or ""
-            assert after != before
-            assert "raspberrypi3-debian" in after and "armv7hf" in after
-            result.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "browser-03-templates.png"), full_page=False)
+    page.goto(url)
+    page.wait_for_function(
+        "() => window.jupyterapp && document.querySelector('.jp-Notebook')",
+        timeout=60_000)
+    # JupyterLab may ask which kernel to start: the notebook's own (the default).
+    try:
+        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    # Wait for the kernel, then run every cell as a teacher would (Run > Run All Cells).
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=60_000)
+    # Not awaited: the command's promise settles only when every cell has run.
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells');"
+                  " return true; }")
+    result = page.locator(".balena-lab-template-result").first
+    result.wait_for(timeout=30_000)
+    picker = page.locator(".balena-lab-device-type select").first
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        "?.getAttribute('data-status') === 'idle' && document.querySelectorAll("
+        "'.jp-InputArea-prompt').length > 0 && ![...document.querySelectorAll("
+        "'.jp-InputArea-prompt')].some(p => p.textContent.includes('[*]'))",
+        timeout=180_000)
+    picker.scroll_into_view_if_needed()
+    before = result.text_content() or ""
+    assert "raspberrypi4-64-debian" in before, before
+    labels = picker.locator("option").all_text_contents()
+    label = next((text for text in labels if "(raspberrypi3)" in text), "")
+    assert "armv7hf" in label, labels[:60]  # the picker shows the arch
+    picker.select_option(label=label)
+    page.wait_for_function(
+        "() => document.querySelector('.balena-lab-template-result')"
+        ".textContent.includes('raspberrypi3-debian')", timeout=30_000)
+    after = result.text_content() or ""
+    assert after != before
+    assert "raspberrypi3-debian" in after and "armv7hf" in after
+    result.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-03-templates.png"), full_page=False)

@@ -2,14 +2,18 @@
 
 ::
 
-    from balena_lab.widgets import DeviceTypePicker, TemplateView, link
+    from balena_lab.lessons import masterclass_project
+    from balena_lab.widgets import BuildPanel, DeviceTypePicker, TemplateView, link
     picker = DeviceTypePicker("raspberrypi4-64")
-    view = TemplateView("projects/template")
-    link(picker, view)            # view.device_type follows picker.value
-    picker; view
+    view = TemplateView(masterclass_project("template-arch"))
+    panel = BuildPanel(masterclass_project("template-arch"), stand_ins=True)
+    link(picker, view, panel)     # view.device_type and panel.device_type follow picker.value
+    picker; view; panel
 
-Every view has a ``device_type`` trait (a slug) and recomputes on change, in
-well under a second: resolving a project takes about a tenth of a millisecond.
+Every view has a ``device_type`` trait (a slug) and an ``arch`` trait (``""``:
+the device type's own) and recomputes on change, in well under a second:
+resolving a project takes about a tenth of a millisecond. The build panel reads
+both when a build starts, and tags the image for them.
 
 - :class:`DeviceTypePicker`: search by name, slug or alias, filter by arch, shows the arch;
 - :class:`TemplateView`: the template and its result side by side, substitutions marked;

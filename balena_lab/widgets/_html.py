@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
-from ..errors import BalenaLabError
+from ..errors import BalenaLabError, UnreadableInputError
 
 PRE = ("<pre style='margin:0;padding:6px;background:#f7f7f7;border:1px solid #ddd;"
        "white-space:pre-wrap;font-size:12px'>{}</pre>")
@@ -40,3 +41,14 @@ def mark_references(text: str) -> str:
 def error_html(error: BalenaLabError) -> str:
     return (f"<div style='color:#a00' class='balena-lab-error'><b>{html.escape(type(error).__name__)}"
             f"</b>: {html.escape(str(error))}</div>")
+
+
+def project_folder(project_dir: str | Path) -> Path:
+    """``project_dir`` as given, after checking that it is a folder (a view's input)."""
+    folder = Path(project_dir)
+    if not folder.is_dir():
+        raise UnreadableInputError(
+            "no such project folder", path=folder.resolve(),
+            fix="pass the folder of a project (in a notebook: "
+                "balena_lab.lessons.masterclass_project(NAME))")
+    return folder

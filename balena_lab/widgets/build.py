@@ -23,6 +23,7 @@ from ..buildevents import (
     StepStarted,
 )
 from ..errors import BalenaLabError
+from ..lessons import image_tag
 from ..run import RunResult, run
 from ._html import error_html, pre
 
@@ -37,18 +38,29 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     :meth:`build` so that the build happens when the cell runs). ``command``
     (None: the image's CMD) runs in a container of the new image afterwards,
     unless ``run_after`` is False. ``result`` and ``run_result`` keep the last answers.
+
+    ``device_type`` and ``arch`` are read when the build starts, so a panel
+    linked to a picker builds for the picker's current device type. ``arch``
+    (``""``: the device type's own) builds for another arch, as a fleet's arch
+    would. The image's tag is chosen then too (:meth:`image_tag`):
+    ``<repository>:<device type>[-<arch>]``, the repository defaulting to
+    ``balena-lab/<project folder>``; a fixed ``tag`` is used as given, whatever
+    the device type (then it names only the last build).
     """
 
     device_type = traitlets.Unicode("raspberrypi4-64")
+    arch = traitlets.Unicode("")
 
     def __init__(self, project_dir: str | Path, device_type: str = "raspberrypi4-64", *,
                  stand_ins: bool = False, command: str | Sequence[str] | None = None,
                  run_after: bool = True, run_timeout: float = 60,
-                 variables: Mapping[str, str] | None = None,
-                 tag: str | None = None, **kwargs: Any) -> None:
+                 variables: Mapping[str, str] | None = None, arch: str | None = None,
+                 tag: str | None = None, repository: str | None = None,
+                 **kwargs: Any) -> None:
         self.project_dir = Path(project_dir)
         self.stand_ins, self.command, self.run_after = stand_ins, command, run_after
         self.run_timeout, self.variables, self.tag = run_timeout, dict(variables or {}), tag
+        self.repository = repository
         self.result: BuildResult | None = None
         self.run_result: RunResult | None = None
         self.error: BalenaLabError | None = None
@@ -66,15 +78,26 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                           self.summary, self.output], **kwargs)
         self.add_class("balena-lab-build")
         self.set_trait("device_type", device_type)
+        self.set_trait("arch", arch or "")
         self.button.on_click(lambda _: self.build())
         self._show_target()
 
-    @traitlets.observe("device_type")
+    @traitlets.observe("device_type", "arch")
     def _changed(self, _: dict[str, Any]) -> None:
         self._show_target()
 
+    def _target(self) -> str:
+        return self.device_type + (f" ({self.arch})" if self.arch else "")
+
     def _show_target(self) -> None:
-        self.status.value = f"ready to build for <b>{html.escape(self.device_type)}</b>"
+        self.status.value = f"ready to build for <b>{html.escape(self._target())}</b>"
+
+    def image_tag(self) -> str:
+        """The tag the next build gets, from the current device type and arch."""
+        if self.tag:
+            return self.tag
+        return image_tag(self.project_dir, self.device_type, self.arch or None,
+                         repository=self.repository)
 
     def _say(self, line: str, *, force: bool = False) -> None:
         self._lines.append(line)
@@ -90,11 +113,11 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.result = self.run_result = self.error = None
         self.summary.value = self.output.value = ""
         self.progress.value, self.progress.max, self.progress.bar_style = 0, 1, ""
-        self.status.value = f"building for <b>{html.escape(self.device_type)}</b>..."
+        self.status.value = f"building for <b>{html.escape(self._target())}</b>..."
         try:
-            for event in iter_build(self.project_dir, self.device_type,
+            for event in iter_build(self.project_dir, self.device_type, self.arch or None,
                                     variables=self.variables, stand_ins=self.stand_ins,
-                                    tag=self.tag):
+                                    tag=self.image_tag()):
                 self._event(event)
             if self.run_after and self.result is not None:
                 self.status.value = "running a container of the new image..."
@@ -110,7 +133,7 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 self.output.value = ("<b>container output</b>"
                                      + pre(html.escape(str(self.run_result))))
             self.progress.bar_style = "success"
-            self.status.value = f"built for <b>{html.escape(self.device_type)}</b>"
+            self.status.value = f"built for <b>{html.escape(self._target())}</b>"
         except BalenaLabError as error:
             self.error = error
             self.progress.bar_style = "danger"

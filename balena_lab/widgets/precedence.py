@@ -11,7 +11,7 @@ import traitlets
 
 from ..errors import BalenaLabError, ResolutionError
 from ..resolution import Candidate, Resolution, resolve
-from ._html import error_html
+from ._html import error_html, project_folder
 
 _COLOURS = {"chosen": "#d4f7d4", "outranked": "#fff3cd", "ignored": "#eee", "marker": "#eef"}
 
@@ -28,13 +28,15 @@ def _table(candidates: tuple[Candidate, ...]) -> str:
 
 class PrecedenceView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """The resolver's candidates for ``project_dir`` and ``device_type``; ``refresh()``
-    after adding or removing files."""
+    after adding or removing files. ``arch`` (``""``: the device type's own)
+    overrides the arch, as a fleet's arch would."""
 
     device_type = traitlets.Unicode("raspberrypi4-64")
+    arch = traitlets.Unicode("")
 
-    def __init__(self, project_dir: str | Path, device_type: str = "raspberrypi4-64",
-                 **kwargs: Any) -> None:
-        self.project_dir = Path(project_dir)
+    def __init__(self, project_dir: str | Path, device_type: str = "raspberrypi4-64", *,
+                 arch: str | None = None, **kwargs: Any) -> None:
+        self.project_dir = project_folder(project_dir)
         self.resolution: Resolution | None = None
         self.error: BalenaLabError | None = None
         self.verdict = w.HTML()
@@ -42,15 +44,16 @@ class PrecedenceView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         super().__init__([self.verdict, self.table], **kwargs)
         self.add_class("balena-lab-precedence")
         self.set_trait("device_type", device_type)
+        self.set_trait("arch", arch or "")
         self.refresh()
 
-    @traitlets.observe("device_type")
+    @traitlets.observe("device_type", "arch")
     def _changed(self, _: dict[str, Any]) -> None:
         self.refresh()
 
     def refresh(self) -> None:
         try:
-            r = resolve(self.project_dir, self.device_type)
+            r = resolve(self.project_dir, self.device_type, self.arch or None)
         except ResolutionError as error:
             self.resolution, self.error = None, error
             self.verdict.value = error_html(error)

@@ -10,9 +10,10 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
+from ..compose import compose, find_compose_file, service_folder
 from ..errors import BalenaLabError
 from ..resolution import Resolution, highlight_html, resolve
-from ._html import error_html, mark_references, pre
+from ._html import error_html, mark_references, pre, project_folder
 
 
 class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
@@ -20,17 +21,27 @@ class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     Resolves ``project_dir`` for ``device_type`` with :func:`balena_lab.resolution.resolve`
     on every change; ``resolution`` holds the last answer (None after an error,
-    then ``error`` holds it). ``arch`` overrides the device type's arch, as the
-    fleet's arch would.
+    then ``error`` holds it, and the view shows it). ``arch`` (``""``: the
+    device type's own) overrides the device type's arch, as the fleet's arch
+    would. ``service`` is the compose service the folder builds
+    (``BALENA_SERVICE_NAME``), ``dockerfile`` its ``build.dockerfile``; for a
+    multi-service project use :meth:`for_services`, which takes both from the
+    project's ``docker-compose.yml``.
+
+    A ``project_dir`` that is not a folder raises at once (UnreadableInputError):
+    it is a wrong path, not a resolution the learner should explore.
     """
 
     device_type = traitlets.Unicode("raspberrypi4-64")
     arch = traitlets.Unicode("")
 
     def __init__(self, project_dir: str | Path, device_type: str = "raspberrypi4-64", *,
-                 variables: Mapping[str, str] | None = None, **kwargs: Any) -> None:
-        self.project_dir = Path(project_dir)
+                 arch: str | None = None, variables: Mapping[str, str] | None = None,
+                 service: str = "main", dockerfile: str | None = None,
+                 **kwargs: Any) -> None:
+        self.project_dir = project_folder(project_dir)
         self.variables = dict(variables or {})
+        self.service, self.dockerfile = service, dockerfile
         self.resolution: Resolution | None = None
         self.error: BalenaLabError | None = None
         self.title = w.HTML()
@@ -41,7 +52,27 @@ class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         super().__init__([self.title, w.HBox([self.source, self.result]), self.notes], **kwargs)
         self.add_class("balena-lab-template")
         self.set_trait("device_type", device_type)
+        self.set_trait("arch", arch or "")
         self.refresh()
+
+    @classmethod
+    def for_services(cls, project_dir: str | Path, device_type: str = "raspberrypi4-64", *,
+                     arch: str | None = None, **kwargs: Any) -> list[TemplateView]:
+        """One view per built service of a project, as :func:`balena_lab.compose.compose`
+        resolves them: the service's folder, name and ``build.dockerfile``."""
+        project = project_folder(project_dir)
+        composition = compose(project, device_type, arch)
+        compose_file = find_compose_file(project)
+        views = []
+        for service in composition.services:
+            if service.resolution is None:  # an image-only service builds nothing
+                continue
+            folder = (project if compose_file is None else service_folder(
+                project, compose_file, service.name,
+                composition.document["services"][service.name]))
+            views.append(cls(folder, device_type, arch=arch, service=service.name,
+                             dockerfile=service.dockerfile, **kwargs))
+        return views
 
     @traitlets.observe("device_type", "arch")
     def _changed(self, _: dict[str, Any]) -> None:
@@ -51,16 +82,19 @@ class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """Resolve again (after files changed on disk, say)."""
         try:
             r = resolve(self.project_dir, self.device_type, self.arch or None,
-                        variables=self.variables)
+                        dockerfile=self.dockerfile, variables=self.variables,
+                        service_name=self.service)
         except BalenaLabError as error:
             self.resolution, self.error = None, error
-            self.title.value = f"<b>{html.escape(self.device_type)}</b>"
+            self.title.value = (f"<b>{html.escape(self.device_type)}</b>: "
+                                f"{html.escape(type(error).__name__)}")
             self.source.value, self.result.value, self.notes.value = "", error_html(error), ""
             return
         self.resolution, self.error = r, None
         text = (self.project_dir / r.source).read_text(encoding="utf-8", errors="replace")
+        service = "" if self.service == "main" else f"service <b>{html.escape(self.service)}</b>, "
         self.title.value = (
-            f"<b>{html.escape(r.device_type)}</b> ({html.escape(r.arch)}): "
+            f"{service}<b>{html.escape(r.device_type)}</b> ({html.escape(r.arch)}): "
             f"<code>{html.escape(r.source)}</code> &rarr; <code>{html.escape(r.dockerfile_name)}"
             f"</code>, {len(r.substitutions)} substitution(s)")
         self.source.value = (f"<div><i>{html.escape(r.source)}</i> (as written)</div>"

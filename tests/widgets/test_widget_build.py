@@ -9,12 +9,10 @@ import pytest
 
 from balena_lab.widgets import BuildPanel, DeviceTypePicker, link
 
-pytestmark = pytest.mark.docker
-
 
 def _project(tmp_path: Path, run_line: str = "RUN echo built-here > /built") -> Path:
     project = tmp_path / "panel-test"
-    project.mkdir()
+    project.mkdir(parents=True)
     (project / "Dockerfile.template").write_text(
         "FROM balenalib/%%BALENA_ARCH%%-debian\n"
         f"{run_line}\n"
@@ -22,6 +20,26 @@ def _project(tmp_path: Path, run_line: str = "RUN echo built-here > /built") -> 
     return project
 
 
+def test_the_tag_follows_the_device_type_and_arch_until_the_build(tmp_path: Path) -> None:
+    picker = DeviceTypePicker("raspberrypi3")
+    panel = BuildPanel(_project(tmp_path), "raspberrypi3", repository="balena-lab/p")
+    link(picker, panel)
+    assert panel.image_tag() == "balena-lab/p:raspberrypi3"
+    picker.value = "genericx86-64-ext"
+    assert panel.image_tag() == "balena-lab/p:genericx86-64-ext"
+    panel.arch = "i386"  # not the device type's own arch: named in the tag
+    assert panel.image_tag() == "balena-lab/p:genericx86-64-ext-i386"
+    assert "(i386)" in panel.status.value
+    panel.arch = "amd64"
+    assert panel.image_tag() == "balena-lab/p:genericx86-64-ext"
+    default = BuildPanel(_project(tmp_path / "other"), "raspberrypi4-64", arch="armv7hf")
+    assert default.image_tag() == "balena-lab/panel-test:raspberrypi4-64-armv7hf"
+    fixed = BuildPanel(_project(tmp_path / "fixed"), "raspberrypi3", tag="x/y:z")
+    fixed.device_type = "genericx86-64-ext"
+    assert fixed.image_tag() == "x/y:z"
+
+
+@pytest.mark.docker
 def test_build_fills_progress_log_result_and_output(
     tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
@@ -47,6 +65,28 @@ def test_build_fills_progress_log_result_and_output(
         docker_client.images.remove("balena-lab/widget-panel-test:latest", force=True)
 
 
+@pytest.mark.docker
+def test_a_panel_linked_to_a_picker_builds_and_tags_for_the_picked_device_type(
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    picker = DeviceTypePicker("raspberrypi4-64")
+    panel = BuildPanel(_project(tmp_path), "raspberrypi4-64", stand_ins=True, run_after=False,
+                       repository="balena-lab/widget-panel-follow")
+    link(picker, panel)
+    picker.value = "genericx86-64-ext"
+    try:
+        result = panel.build()
+        assert result is not None, panel.error
+        assert (result.device_type, result.arch) == ("genericx86-64-ext", "amd64")
+        assert result.tag == "balena-lab/widget-panel-follow:genericx86-64-ext"
+        image = docker_client.images.get(result.tag)
+        assert image.attrs["Architecture"] == "amd64"
+    finally:
+        docker_client.images.remove("balena-lab/widget-panel-follow:genericx86-64-ext",
+                                    force=True)
+
+
+@pytest.mark.docker
 def test_a_failing_step_is_shown_not_raised(
     tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from pathlib import Path
 
+import pytest
+
+from balena_lab.errors import UnreadableInputError
 from balena_lab.widgets import DeviceTypePicker, LintPanel, PrecedenceView, TemplateView, link
 
 TEMPLATE = "FROM balenalib/%%BALENA_MACHINE_NAME%%-debian\n# %%NOT_TOUCHED%%\nCMD echo %%BALENA_ARCH%%\n"
@@ -25,13 +29,20 @@ def test_template_view_follows_the_picker_within_a_fraction_of_a_second(tmp_path
     assert "raspberrypi3-debian" in view.resolution.dockerfile
     assert "<mark" in view.result.value and "<mark>%%BALENA_MACHINE_NAME%%</mark>" in view.source.value
     assert "%%NOT_TOUCHED%%" in view.source.value and "<mark>%%NOT_TOUCHED" not in view.source.value
-    started = time.perf_counter()
     picker.value = "genericx86-64-ext"
-    elapsed = time.perf_counter() - started
     assert view.device_type == "genericx86-64-ext"
     assert view.result.value != before
     assert "genericx86-64-ext" in view.result.value and "amd64" in view.result.value
-    assert elapsed < 0.25, elapsed
+    # "Within a fraction of a second": the median of several changes, with a bound
+    # generous enough for a busy 2-core machine (the resolve benchmark records the
+    # real figure: a resolution takes about 0.03 ms).
+    times = []
+    for slug in ("raspberrypi3", "raspberrypi4-64", "genericx86-64-ext") * 3:
+        started = time.perf_counter()
+        picker.value = slug
+        times.append(time.perf_counter() - started)
+        assert view.device_type == slug and slug in view.result.value
+    assert statistics.median(times) < 0.5, times
 
 
 def test_template_view_shows_a_resolution_error(tmp_path: Path) -> None:
@@ -46,6 +57,44 @@ def test_template_view_arch_override(tmp_path: Path) -> None:
     view = TemplateView(project, "raspberrypi4-64")
     view.arch = "armv7hf"
     assert "echo armv7hf" in view.resolution.dockerfile
+    assert "echo armv7hf" in TemplateView(project, "raspberrypi4-64",
+                                          arch="armv7hf").resolution.dockerfile
+
+
+def test_template_view_of_a_missing_folder_raises_at_once(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInputError, match="no such project folder") as caught:
+        TemplateView(tmp_path / "projects" / "nope", "raspberrypi3")
+    assert "masterclass_project" in str(caught.value)
+    with pytest.raises(UnreadableInputError):
+        PrecedenceView(tmp_path / "nope", "raspberrypi3")
+
+
+def test_template_views_for_services_take_name_folder_and_dockerfile(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(
+        "version: '2.1'\nservices:\n"
+        "  web:\n    build: ./site\n"
+        "  worker:\n    build:\n      context: ./jobs\n      dockerfile: Dockerfile.worker\n"
+        "  cache:\n    image: redis\n")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "Dockerfile.template").write_text(
+        "FROM balenalib/%%BALENA_ARCH%%-debian\nCMD echo %%BALENA_SERVICE_NAME%%\n")
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "Dockerfile.worker").write_text("FROM debian\nCMD echo worker\n")
+    picker = DeviceTypePicker("raspberrypi3")
+    views = TemplateView.for_services(tmp_path, "raspberrypi3", arch="armv7hf")
+    link(picker, *views)
+    assert [(v.service, v.project_dir.name, v.dockerfile) for v in views] == [
+        ("web", "site", None), ("worker", "jobs", "Dockerfile.worker")]
+    assert "CMD echo web" in views[0].resolution.dockerfile
+    assert views[1].resolution.source == "Dockerfile.worker"
+    assert "service <b>web</b>" in views[0].title.value
+    picker.value = "genericx86-64-ext"
+    assert "FROM balenalib/armv7hf-debian" in views[0].resolution.dockerfile  # the fleet's arch
+
+
+def test_template_view_names_the_error_in_its_title(tmp_path: Path) -> None:
+    view = TemplateView(tmp_path, "raspberrypi3")  # a folder with nothing to build
+    assert view.resolution is None and "NoDockerfileError" in view.title.value
 
 
 def test_precedence_view_names_the_winner_and_refreshes(tmp_path: Path) -> None:
@@ -60,6 +109,15 @@ def test_precedence_view_names_the_winner_and_refreshes(tmp_path: Path) -> None:
     view.refresh()
     assert view.resolution.source == "Dockerfile.aarch64"
     assert "Dockerfile.aarch64" in view.verdict.value
+
+
+def test_precedence_view_arch_override(tmp_path: Path) -> None:
+    project = _project(tmp_path, **{"Dockerfile.template": TEMPLATE,
+                                    "Dockerfile.armv7hf": "FROM debian\n"})
+    view = PrecedenceView(project, "raspberrypi4-64")
+    assert view.resolution.source == "Dockerfile.template"
+    view.arch = "armv7hf"
+    assert view.resolution.source == "Dockerfile.armv7hf" and "armv7hf" in view.verdict.value
 
 
 def test_precedence_view_shows_what_it_saw_when_nothing_builds(tmp_path: Path) -> None:
