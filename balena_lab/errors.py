@@ -7,7 +7,18 @@ cares about::
     BalenaLabError
     ├── InputError                  bad input from a file: carries path and line
     │   ├── DockerfileSyntaxError   a Dockerfile Docker itself would reject
-    │   └── UnreadableInputError    empty, binary, non-UTF-8 or missing input
+    │   ├── UnreadableInputError    empty, binary, non-UTF-8 or missing input
+    │   └── ResolutionError         which Dockerfile balena would build, and its text
+    │       ├── NoDockerfileError       nothing to build in the service directory
+    │       ├── DockerfileNotFoundError the specified dockerfile path is missing
+    │       ├── TemplateError           a Dockerfile template balena's builder rejects
+    │       │   ├── TemplateVariableError  %%NAME%% with no value: names NAME and line
+    │       │   └── TemplateSyntaxError    <% %>, <%- %>, <%= %> or a JavaScript global:
+    │       │                              code balena's builder would run, never run here
+    │       ├── PackageJsonError        package.json invalid JSON or wrong types
+    │       ├── NodeVersionError        no shipped node version satisfies engines.node
+    │       ├── UnknownDeviceTypeError  not a device type slug or alias
+    │       └── ComposeError            docker-compose.yml invalid: names service and field
     ├── EngineError                 the Docker engine, as seen from here
     │   ├── EngineUnreachable       no engine answers (how to start one)
     │   └── EmulationUnavailable    no QEMU binfmt_misc handler for an ARM arch
@@ -22,17 +33,6 @@ cares about::
     │                               the original (template) source line
     ├── RunError                    a container could not be created or run
     ├── ProjectsNotFound            the masterclass's example projects are nowhere found
-    ├── ResolutionError             which Dockerfile balena would build, and its text
-    │   ├── NoDockerfileError       nothing to build in the service directory
-    │   ├── DockerfileNotFoundError the specified dockerfile path is missing
-    │   ├── TemplateError           a Dockerfile template balena's builder rejects
-    │   │   ├── TemplateVariableError  %%NAME%% with no value: names NAME and line
-    │   │   └── TemplateSyntaxError    <% %>, <%- %>, <%= %> or a JavaScript global:
-    │   │                              code balena's builder would run, never run here
-    │   ├── PackageJsonError        package.json invalid JSON or wrong types
-    │   ├── NodeVersionError        no shipped node version satisfies engines.node
-    │   ├── UnknownDeviceTypeError  not a device type slug or alias
-    │   └── ComposeError            docker-compose.yml invalid: names service and field
     └── ExerciseError               an exercise name, its notebook or a grading run
         ├── NotebookError           a file that is not a readable notebook (bad JSON, ...)
         └── GradingError            grading cannot start (no submissions, bad options)
@@ -69,6 +69,9 @@ class BalenaLabError(Exception):
 class InputError(BalenaLabError):
     """Bad input read from a file; names the file and, when known, the line."""
 
+    #: What the message names when no path is known (None: name nothing).
+    unnamed: str | None = "<input>"
+
     def __init__(
         self,
         message: str,
@@ -79,11 +82,11 @@ class InputError(BalenaLabError):
     ) -> None:
         self.path = str(path) if path is not None else None
         self.line = line
-        where = self.path or "<input>"
-        if line is not None:
-            where = f"{where}:{line}"
-        super().__init__(f"{where}: {message}", fix=fix)
         self.reason = message
+        where = self.path or self.unnamed
+        if where is not None and line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}" if where is not None else message, fix=fix)
 
 
 class DockerfileSyntaxError(InputError):
@@ -118,7 +121,7 @@ class BootstrapError(BaseImageError):
     """Making a base image from Debian's packages failed, or cannot start."""
 
 
-class ResolutionError(BalenaLabError):
+class ResolutionError(InputError):
     """Resolving what balena would build failed; ``type`` is the CLI's JSON error type.
 
     ``path`` and ``line`` say where, when a file is to blame; ``candidates`` is
@@ -126,6 +129,7 @@ class ResolutionError(BalenaLabError):
     """
 
     type: str = "resolution"
+    unnamed = None
 
     def __init__(
         self,
@@ -135,13 +139,7 @@ class ResolutionError(BalenaLabError):
         line: int | None = None,
         fix: str | None = None,
     ) -> None:
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.reason = message
-        where = ""
-        if self.path is not None:
-            where = f"{self.path}:{line}: " if line is not None else f"{self.path}: "
-        super().__init__(f"{where}{message}", fix=fix)
+        super().__init__(message, path=path, line=line, fix=fix)
         self.candidates: tuple[object, ...] = ()
 
 
