@@ -130,17 +130,8 @@ class ResolutionError(InputError):
 
     type: str = "resolution"
     unnamed = None
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        path: str | Path | None = None,
-        line: int | None = None,
-        fix: str | None = None,
-    ) -> None:
-        super().__init__(message, path=path, line=line, fix=fix)
-        self.candidates: tuple[object, ...] = ()
+    #: set by the resolver on the instance it raises
+    candidates: tuple[object, ...] = ()
 
 
 class NoDockerfileError(ResolutionError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...arches import all_arches
@@ -13,6 +14,15 @@ from ..core import CheckFailed
 
 if TYPE_CHECKING:
     from ..context import CheckContext
+
+
+def builds_for(device_type: str) -> Callable[[CheckContext], str | None]:
+    """The "it builds" check every exercise has: a failed build raises with its reason."""
+    def builds(context: CheckContext) -> str | None:
+        context.build(device_type)
+        return None
+
+    return builds
 
 
 def parsed(context: CheckContext, name: str) -> Dockerfile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import Check, CheckFailed, Exercise, register
+from ._facts import builds_for
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -29,9 +30,7 @@ def has_script(context: CheckContext) -> str | None:
     return None
 
 
-def builds(context: CheckContext) -> str | None:
-    context.build(DEVICE)
-    return None
+builds = builds_for(DEVICE)
 
 
 def prints_ready(context: CheckContext) -> str | None:
