@@ -6,7 +6,7 @@ private.
 """
 
 from ._version import __version__
-from .arches import Arch, all_arches, get_arch
+from .catalog.arches import Arch, all_arches, get_arch
 from .errors import BalenaLabError
 
 __all__ = ["Arch", "BalenaLabError", "__version__", "all_arches", "get_arch"]

@@ -2,9 +2,9 @@
 
 Three measurements, each side by side in one run on the same engine:
 
-1. ``balena_lab.build.build()`` against ``docker build`` (the Docker CLI, classic
+1. ``balena_lab.builder.build.build()`` against ``docker build`` (the Docker CLI, classic
    builder) on the same project, fully cached and with ``--no-cache``;
-2. build-context packing: ``balena_lab.buildcontext.create()`` against
+2. build-context packing: ``balena_lab.context.archive.create()`` against
    docker-py's own ``docker.utils.build.tar()`` on a large tree (20,000 files,
    hundreds of MB, most of it in an ignored ``node_modules``);
 3. the same Dockerfile built natively (amd64) and under QEMU (aarch64).
@@ -27,9 +27,10 @@ from pathlib import Path
 
 import docker.utils.build
 
-from balena_lab import buildcontext, dockerignore
-from balena_lab.build import build
-from balena_lab.engine import connect
+from balena_lab.builder.build import build
+from balena_lab.context import archive as buildcontext
+from balena_lab.context import dockerignore
+from balena_lab.engine.client import connect
 
 SMALL_PROJECT = {
     "Dockerfile": (

@@ -29,7 +29,7 @@ from dockerfile_parse import DockerfileParser
 
 from balena_lab.dockerfile import parse
 from balena_lab.dockerfile.explain import explain
-from balena_lab.dockerfile.lint import lint
+from balena_lab.lint import lint
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "dockerfile" / "corpus"
 TYPICAL = CORPUS / "balena-node-template.Dockerfile"

@@ -37,7 +37,7 @@ import papermill
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from balena_lab.engine import connect
+from balena_lab.engine.client import connect
 from balena_lab.exercises import grade
 from balena_lab.exercises.notebook import inspect_executed
 from tests.exercises.classgen import write_class

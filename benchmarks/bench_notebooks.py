@@ -2,7 +2,7 @@
 
 What a teacher waits for when rerunning notebooks in class: every notebook
 ``notebooks/0[1-7]-*.ipynb`` run top to bottom by ``pytest --nbval-lax`` (as
-``tests/test_notebooks.py`` does), with the committed parameters
+``tests/notebooks/test_notebooks.py`` does), with the committed parameters
 (``raspberrypi4-64``: ARM, built under QEMU) or another device type.
 
 A warm-up run first makes every image (stand-ins included) so the timed runs
@@ -49,7 +49,7 @@ def _with_device_type(folder: Path, device_type: str | None) -> list[Path]:
         nbformat.write(notebook, target)
         out.append(target)
     # The notebooks find their example projects next to them (read only); see
-    # balena_lab.lessons for the other places they look.
+    # balena_lab.lessons.projects for the other places they look.
     (folder / "projects").symlink_to(NOTEBOOKS / "projects")
     return out
 

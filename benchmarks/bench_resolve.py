@@ -21,10 +21,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from balena_lab.devicetypes import get_device_type
+from balena_lab.catalog.devicetypes import get_device_type
 from balena_lab.errors import ResolutionError
-from balena_lab.nodejs import node_versions
-from balena_lab.resolution import resolve
+from balena_lab.resolution.nodejs import node_versions
+from balena_lab.resolution.resolver import resolve
 from tests.oracle._oracle import Oracle, missing_reason, pack
 from tests.oracle.corpus import CORPUS
 

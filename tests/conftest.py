@@ -23,7 +23,7 @@ def _missing(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def docker_client() -> Iterator[docker.DockerClient]:  # type: ignore[name-defined]  # noqa: F821
-    from balena_lab.engine import connect
+    from balena_lab.engine.client import connect
     from balena_lab.errors import EngineUnreachable
 
     try:
@@ -42,7 +42,7 @@ def base_images(docker_client: docker.DockerClient) -> dict[str, str]:  # type: 
     normally the idempotent path; on a machine where they cannot be made
     (not root, no debootstrap) the same rule as for the engine applies.
     """
-    from balena_lab import baseimages
+    from balena_lab.engine import baseimages
     from balena_lab.errors import BootstrapError
 
     try:

@@ -20,19 +20,20 @@ from collections.abc import Sequence
 from .._version import __version__
 from ..errors import BalenaLabError
 
-# Subcommand modules, in the order `balena-lab --help` lists them.
-SUBCOMMANDS: tuple[str, ...] = (
-    "doctor",
-    "images",
-    "explain",
-    "lint",
-    "resolve",
-    "compose",
-    "build",
-    "run",
-    "exercise",
-    "grade",
-)
+# Subcommand -> the module of this package that implements it, in the order
+# `balena-lab --help` lists them.
+SUBCOMMANDS: dict[str, str] = {
+    "doctor": "doctor",
+    "images": "images",
+    "explain": "explain",
+    "lint": "lint",
+    "resolve": "resolve",
+    "compose": "compose",
+    "build": "build",
+    "run": "container",
+    "exercise": "exercise",
+    "grade": "grade",
+}
 
 EXIT_USAGE_OR_INPUT = 2
 
@@ -44,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"balena-lab {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
-        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    for module_name in SUBCOMMANDS.values():
+        module = importlib.import_module(f"{__name__}.{module_name}")
         module.add_parser(subparsers)
     return parser
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from .. import build as builder
-from .. import release
-from ..buildevents import (
+from ..builder import build as builder
+from ..builder import release
+from ..builder.events import (
     BuildEvent,
     BuildFinished,
     ContextReady,
@@ -18,8 +18,8 @@ from ..buildevents import (
     StepOutput,
     StepStarted,
 )
-from ..compose import find_compose_file
 from ..errors import BuildStepFailed
+from ..resolution.compose import find_compose_file
 from ._args import key_value
 from ._output import print_json
 

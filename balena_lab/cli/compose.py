@@ -12,9 +12,9 @@ import argparse
 import sys
 from typing import Any
 
-from ..arches import all_arches
-from ..compose import compose
+from ..catalog.arches import all_arches
 from ..errors import ResolutionError
+from ..resolution.compose import compose
 from ._args import key_value
 from ._output import print_json
 

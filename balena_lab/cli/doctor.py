@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .. import doctor
+from ..lessons import doctor
 from ._output import mark, print_json, table
 
 

@@ -7,7 +7,7 @@ import ast
 from typing import Any
 
 from ..exercises import all_exercises, run_notebook
-from ..exercises.runner import DEFAULT_TIMEOUT
+from ..exercises.execution import DEFAULT_TIMEOUT
 from ._output import print_json
 
 EXIT_FAILED_CHECKS = 1

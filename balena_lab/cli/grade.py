@@ -8,7 +8,7 @@ from typing import Any
 
 from ..exercises import grade
 from ..exercises.context import DEFAULT_BUILD_TIMEOUT
-from ..exercises.runner import DEFAULT_TIMEOUT
+from ..exercises.execution import DEFAULT_TIMEOUT
 from ..exercises.submission import SubmissionResult
 from ._output import print_json
 

@@ -7,9 +7,9 @@ import sys
 import time
 from typing import Any
 
-from .. import baseimages, rootfs, standins
-from ..arches import all_arches, get_arch
-from ..engine import connect
+from ..catalog.arches import all_arches, get_arch
+from ..engine import baseimages, rootfs, standins
+from ..engine.client import connect
 from ._args import key_value
 from ._output import print_json, table
 

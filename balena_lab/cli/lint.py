@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from ..dockerfile import parse_file
-from ..dockerfile.lint import hadolint_path, lint
+from ..lint import hadolint_path, lint
 from ._output import print_json
 
 EXIT_FINDINGS = 1

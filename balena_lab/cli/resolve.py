@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..arches import all_arches
-from ..compose import find_compose_file, load_compose, service_folder
+from ..catalog.arches import all_arches
 from ..errors import ComposeError, InputError, ResolutionError
-from ..fleet import precedence_matrix
-from ..resolution import Resolution, resolve
+from ..resolution.compose import find_compose_file, load_compose, service_folder
+from ..resolution.fleet import precedence_matrix
+from ..resolution.resolver import Resolution, resolve
 from ._args import key_value
 from ._output import print_json, table
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from .._data import load
 from ._paths import is_remote
-from .lint.shell import shell_script
 from .model import Dockerfile, Instruction
 from .parser import parse
+from .shell import shell_script
 
 _DEFAULT_SHELL = ("/bin/sh", "-c")
 _BUILD_TIME = frozenset({"RUN"})

@@ -36,7 +36,7 @@ _EXPORTS = {
     "Exercise": "core", "all_exercises": "core", "get_exercise": "core",
     "grade": "grading",
     "ClassReport": "report",
-    "run_notebook": "run",
+    "run_notebook": "headless",
     "self_check": "selfcheck", "show_given": "selfcheck",
     "SubmissionResult": "submission", "grade_submission": "submission",
 }
@@ -74,8 +74,8 @@ if TYPE_CHECKING:
         get_exercise,
     )
     from .grading import grade
+    from .headless import run_notebook
     from .report import ClassReport
-    from .run import run_notebook
     from .selfcheck import self_check, show_given
     from .submission import SubmissionResult, grade_submission
 

@@ -127,11 +127,7 @@ def _shorten(text: str) -> str:
 def run_checks(exercise: Exercise | str, answer: Answer,
                options: CheckOptions | None = None) -> CheckReport:
     """Run every check of ``exercise`` on ``answer``, in order; never raises for the answer."""
-    from .context import (  # the engine: not needed to collect
-        CheckContext,
-        CheckOptions,
-        new_marker,
-    )
+    from .context import CheckContext, CheckOptions, new_marker
 
     exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     options = options or CheckOptions()

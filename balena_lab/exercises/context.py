@@ -29,13 +29,13 @@ from typing import Any, Self
 import docker
 import docker.errors
 
-from .. import baseimages
-from ..build import build
-from ..buildevents import BuildResult
-from ..engine import connect
+from ..builder.build import build
+from ..builder.events import BuildResult
+from ..engine import baseimages
+from ..engine.client import connect
+from ..engine.containers import RunResult, run
 from ..errors import BalenaLabError, BuildError
-from ..resolution import Resolution, resolve
-from ..run import RunResult, run
+from ..resolution.resolver import Resolution, resolve
 
 SUBMISSION_LABEL = f"{baseimages.LABEL}.submission"
 EXERCISE_LABEL = f"{baseimages.LABEL}.exercise"
@@ -174,7 +174,7 @@ def _close_stream(response: Any) -> None:
 
 def timed_build(project: Path, device_type: str, timeout: float,
                 **options: Any) -> BuildResult:
-    """:func:`~balena_lab.build.build` with a time limit.
+    """:func:`~balena_lab.builder.build.build` with a time limit.
 
     The build gets an engine connection of its own; when ``timeout`` seconds
     pass, its streamed response is cut, which makes the engine cancel the

@@ -31,8 +31,8 @@ import psutil
 from ..errors import GradingError
 from .context import DEFAULT_BUILD_TIMEOUT, GRADING_RUN_LABEL, remove_images
 from .core import get_exercise
+from .execution import DEFAULT_TIMEOUT
 from .report import ClassReport, write_reports
-from .runner import DEFAULT_TIMEOUT
 from .submission import SubmissionResult, not_checked
 
 # Seconds a worker may spend after its notebook's time limit: checks build and run images.

@@ -24,8 +24,8 @@ from ..errors import NotebookError
 from .answers import read_answer, run_checks
 from .context import DEFAULT_BUILD_TIMEOUT, CheckOptions
 from .core import CheckReport, CheckResult, Exercise, get_exercise
+from .execution import DEFAULT_TIMEOUT, execute
 from .notebook import exercise_of, grading_copy, missing_cells, read_notebook
-from .runner import DEFAULT_TIMEOUT, execute
 from .selfcheck import GRADING_ENV
 
 # Parameters a grading run injects.  What makes the notebook's own self-check do

@@ -11,8 +11,8 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from ..build import iter_build
-from ..buildevents import (
+from ..builder.build import iter_build
+from ..builder.events import (
     BuildFinished,
     BuildResult,
     ContextReady,
@@ -22,9 +22,9 @@ from ..buildevents import (
     StepOutput,
     StepStarted,
 )
+from ..engine.containers import RunResult, run
 from ..errors import BalenaLabError
-from ..lessons import image_tag
-from ..run import RunResult, run
+from ..lessons.projects import image_tag
 from ._html import error_html, pre
 
 _LOG_LINES = 400  # the log shows the last lines only

@@ -7,8 +7,8 @@ from typing import Any
 import ipywidgets as w
 
 from ..dockerfile.explain import explain
-from ..dockerfile.lint import LintReport, lint
 from ..errors import BalenaLabError
+from ..lint import LintReport, lint
 from ._html import error_html
 
 

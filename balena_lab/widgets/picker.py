@@ -8,8 +8,8 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from .. import devicetypes
-from ..fleet import search_device_types
+from ..catalog import devicetypes
+from ..resolution.fleet import search_device_types
 
 
 def _label(device: devicetypes.DeviceType) -> str:

@@ -10,7 +10,7 @@ import ipywidgets as w
 import traitlets
 
 from ..errors import BalenaLabError, ResolutionError
-from ..resolution import Candidate, Resolution, resolve
+from ..resolution.resolver import Candidate, Resolution, resolve
 from ._html import error_html, project_folder
 
 _COLOURS = {"chosen": "#d4f7d4", "outranked": "#fff3cd", "ignored": "#eee", "marker": "#eef"}

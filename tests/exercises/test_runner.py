@@ -8,7 +8,7 @@ import nbformat
 import psutil
 import pytest
 
-from balena_lab.exercises.runner import execute
+from balena_lab.exercises.execution import execute
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from balena_lab.errors import ResolutionError, TemplateVariableError
-from balena_lab.nodejs import node_versions
-from balena_lab.resolution import Resolution, resolve
+from balena_lab.resolution.nodejs import node_versions
+from balena_lab.resolution.resolver import Resolution, resolve
 
 from ._oracle import REQUIRE_ORACLE, Oracle, missing_reason, pack
 from .corpus import CORPUS, DEVICE_TYPES, Project
@@ -225,7 +225,7 @@ VARIABLES = {"BALENA_ARCH": "aarch64", "RESIN_ARCH": "aarch64",
 @given(text=templates_text, app_name=st.sampled_from([None, "", "fleet $1 \\ '"]))
 def test_generated_templates_match_balena(oracle: Oracle, text: str, app_name: str | None) -> None:
     from balena_lab.errors import TemplateSyntaxError
-    from balena_lab.templates import render
+    from balena_lab.resolution.templates import render
 
     variables = dict(VARIABLES)
     if app_name is not None:
@@ -259,7 +259,7 @@ def test_default_composition_differs_only_where_documented(oracle: Oracle,
     import json
     import subprocess
 
-    from balena_lab.compose import DEFAULT_BUILDER_DIFFERENCES, default_composition
+    from balena_lab.resolution.compose import DEFAULT_BUILDER_DIFFERENCES, default_composition
 
     from ._oracle import NODE_MODULES
 
@@ -285,7 +285,7 @@ def test_entry_name_parsing_matches_node(oracle: Oracle) -> None:
     import json
     import subprocess
 
-    from balena_lab.entries import normalize_entry, split_ext
+    from balena_lab.resolution.entries import normalize_entry, split_ext
 
     from ._oracle import NODE_MODULES
 

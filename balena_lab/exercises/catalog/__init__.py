@@ -5,7 +5,7 @@ Importing this package registers them in :data:`balena_lab.exercises.core.EXERCI
 The checks live here, in the package, and never in a learner's notebook.
 """
 
-from . import (  # noqa: F401  (each module registers its exercise)
+from . import (
     add_to_copy,
     compose_services,
     dockerfile_basics,

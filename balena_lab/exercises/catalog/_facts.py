@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...arches import all_arches
-from ...build import expand_args
-from ...devicetypes import find_device_type
+from ...builder.build import expand_args
+from ...catalog.arches import all_arches
+from ...catalog.devicetypes import find_device_type
 from ...dockerfile import Dockerfile, Instruction, parse
-from ...dockerfile.lint import LintReport, lint
+from ...lint import LintReport, lint
 from ..core import CheckFailed
 
 if TYPE_CHECKING:

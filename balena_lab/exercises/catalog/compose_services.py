@@ -32,7 +32,9 @@ def _document(context: CheckContext) -> dict[str, Any]:
 
 
 def compose(*args: Any) -> Any:
-    from ...compose import compose as _compose  # jsonschema is slow to import: only when checking
+    from ...resolution.compose import (
+        compose as _compose,  # jsonschema is slow to import: only when checking
+    )
 
     return _compose(*args)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from nodesemver import satisfies
 
-from ...nodejs import node_versions, parse_package_json, resolve_node_project
+from ...resolution.nodejs import node_versions, parse_package_json, resolve_node_project
 from ..core import Check, CheckFailed, Exercise, register
 from ._facts import builds_for, stamp_words
 

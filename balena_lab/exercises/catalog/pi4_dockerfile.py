@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from ...errors import ResolutionError
-from ...resolution import resolve
+from ...resolution.resolver import resolve
 from ..context import CheckContext, write_project
 from ..core import Check, Exercise, register
 from ._facts import builds_for

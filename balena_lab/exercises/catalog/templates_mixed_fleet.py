@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...devicetypes import arch_can_run, get_device_type
+from ...catalog.devicetypes import arch_can_run, get_device_type
 from ..core import Check, Exercise, register
 from ._facts import builds_for, from_images, image_arch, parsed
 

@@ -1,0 +1,75 @@
+"""balena's CPU arches and what each means to Docker, Debian and QEMU.
+
+The table lives in ``data/arches.yaml``; this module turns it into values.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .. import _data
+from ..errors import UnknownArchError
+
+
+@dataclass(frozen=True)
+class Arch:
+    """One balena arch (the value ``%%BALENA_ARCH%%`` takes)."""
+
+    name: str
+    docker_platform: str
+    debian_arch: str
+    uname_machine: str
+    qemu: str | None
+    description: str
+    image_shared_with: str | None = None
+
+    @property
+    def emulated(self) -> bool:
+        """True when an x86_64 host needs QEMU to run this arch's binaries."""
+        return self.qemu is not None
+
+    @property
+    def docker_architecture(self) -> str:
+        """The ``Architecture`` field ``docker image inspect`` reports (amd64, arm64, arm, 386)."""
+        return self.docker_platform.split("/")[1]
+
+    @property
+    def docker_variant(self) -> str | None:
+        """The ``Variant`` field ``docker image inspect`` reports (v8, v7, v6), if any."""
+        parts = self.docker_platform.split("/")
+        return parts[2] if len(parts) > 2 else None
+
+    def runs_image(self, architecture: object, variant: object) -> bool:
+        """Whether an image recorded as ``architecture``/``variant`` is of this arch.
+
+        An image without a variant is taken at its word for the architecture; one
+        with a variant must match it (an ARMv7 image is no image for an ARMv6 rpi).
+        """
+        if architecture != self.docker_architecture:
+            return False
+        return variant in (None, "") or self.docker_variant is None or variant == self.docker_variant
+
+    @property
+    def image_arch(self) -> str:
+        """The arch whose base image this arch uses (i386-nlp uses i386's)."""
+        return self.image_shared_with or self.name
+
+
+def all_arches() -> dict[str, Arch]:
+    """Every balena arch, by name, in the order of the data file."""
+    table = _data.load("arches.yaml")["arches"]
+    return {name: Arch(name=name, **fields) for name, fields in table.items()}
+
+
+def get_arch(name: str) -> Arch:
+    """The arch called ``name``; an :class:`UnknownArchError` suggesting the closest names otherwise."""
+    arches = all_arches()
+    try:
+        return arches[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, arches, n=3, cutoff=0.4)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownArchError(
+            f"unknown balena arch {name!r}.{hint} Known arches: {', '.join(arches)}."
+        ) from None

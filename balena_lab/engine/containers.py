@@ -1,0 +1,172 @@
+"""Running an image as a container: output streamed, time bounded, always removed.
+
+The single-container defaults the page shows (privileged, host networking,
+the ``resin-data`` volume on ``/data``) are the device's business; here
+privileged mode and host networking are used only when asked for, and named
+volumes are real Docker volumes, so ``/data`` survives from one container to
+the next exactly as on a device.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import docker
+import docker.errors
+import requests.exceptions
+
+from ..errors import EngineUnreachable, RunError
+from .baseimages import KIND_LABEL, MANAGED_LABEL
+from .client import START_ENGINE_FIX, connect
+
+_VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")  # Docker's rule for volume names
+
+
+@dataclass(frozen=True)
+class RunResult:
+    image: str
+    command: tuple[str, ...] | None
+    exit_code: int | None  # None when it was stopped at the timeout
+    output: str
+    seconds: float
+    timed_out: bool
+    architecture: str
+    container_id: str = ""  # already removed when the result exists
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        status = "timed out" if self.timed_out else f"exit code {self.exit_code}"
+        return f"{self.output.rstrip()}\n[{self.image}: {status} after {self.seconds:.2f} s]"
+
+
+def run(
+    image: str,
+    command: str | Sequence[str] | None = None,
+    *,
+    timeout: float = 60,
+    volumes: Mapping[str, str] | None = None,
+    environment: Mapping[str, str] | None = None,
+    privileged: bool = False,
+    host_network: bool = False,
+    on_output: Callable[[str], None] | None = None,
+    client: docker.DockerClient | None = None,
+) -> RunResult:
+    """Run ``image`` (its CMD, or ``command``) and wait at most ``timeout`` seconds.
+
+    ``volumes`` maps a named volume to a path in the container (``{"resin-data":
+    "/data"}``); the volume is created if missing and labelled as balena_lab's.
+    ``on_output`` receives each line as the container prints it.  The
+    container is removed whatever happens.
+    """
+    client = client or connect()
+    try:
+        attrs = client.images.get(image).attrs
+    except docker.errors.ImageNotFound:
+        raise RunError(f"no image {image} on this engine", fix="build it first") from None
+    except docker.errors.APIError as error:  # e.g. an invalid name such as "MyImage"
+        raise RunError(f"{image}: {error.explanation}", fix="image names are lower case") from None
+    for name in (volumes or {}):
+        if not _VOLUME_NAME.match(name):
+            raise RunError(
+                f"{name!r} is not a volume name: balena services get named volumes only "
+                "(no bind mounts), e.g. resin-data:/data")
+    platform = "linux/" + "/".join(
+        part for part in (attrs.get("Architecture"), attrs.get("Variant")) if part
+    )
+    for name in (volumes or {}):
+        _ensure_volume(client, name)
+    if isinstance(command, str):
+        cmd: list[str] | None = ["/bin/sh", "-c", command]
+    else:
+        cmd = list(command) if command else None
+    started = time.monotonic()
+    try:
+        container = client.containers.create(
+            image, cmd, platform=platform, detach=True,
+            environment=dict(environment or {}), privileged=privileged,
+            network_mode="host" if host_network else None,
+            volumes={name: {"bind": path, "mode": "rw"} for name, path in (volumes or {}).items()},
+            labels={MANAGED_LABEL: "true", KIND_LABEL: "run"},
+        )
+    except docker.errors.APIError as error:
+        raise RunError(f"cannot create a container of {image}: {error.explanation}") from None
+    except requests.exceptions.ConnectionError:
+        raise EngineUnreachable("the Docker engine does not answer", fix=START_ENGINE_FIX) from None
+    lines: list[str] = []
+    try:
+        container.start()
+        reader = threading.Thread(target=_follow, args=(container, lines, on_output), daemon=True)
+        reader.start()
+        timed_out = False
+        try:
+            exit_code: int | None = int(container.wait(timeout=timeout)["StatusCode"])
+        except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError) as error:
+            # docker-py reports a wait timeout as either, depending on urllib3's mood.
+            if "timed out" not in str(error).lower():
+                raise EngineUnreachable("the Docker engine stopped answering",
+                                        fix=START_ENGINE_FIX) from None
+            timed_out, exit_code = True, None
+            try:
+                container.kill()
+            except docker.errors.APIError:
+                pass  # it ended by itself meanwhile
+        reader.join(timeout=5)
+        output = "\n".join(lines) + ("\n" if lines else "")
+    except docker.errors.APIError as error:
+        raise RunError(f"running {image} failed: {error.explanation}") from None
+    finally:
+        try:
+            container.remove(force=True)
+        except docker.errors.APIError:
+            pass
+    return RunResult(
+        image=image, command=tuple(cmd) if cmd else None, exit_code=exit_code,
+        output=output, seconds=time.monotonic() - started, timed_out=timed_out,
+        architecture=platform.removeprefix("linux/"), container_id=container.id or "",
+    )
+
+
+def _follow(container: Any, lines: list[str], on_output: Callable[[str], None] | None) -> None:
+    partial = ""
+    try:
+        for chunk in container.logs(stream=True, follow=True):
+            partial += chunk.decode("utf-8", errors="replace")
+            *complete, partial = partial.split("\n")
+            for line in complete:
+                lines.append(line)
+                if on_output:
+                    on_output(line)
+    except (docker.errors.APIError, requests.exceptions.RequestException):
+        pass
+    if partial:
+        lines.append(partial)
+        if on_output:
+            on_output(partial)
+
+
+def _ensure_volume(client: docker.DockerClient, name: str) -> None:
+    try:
+        client.volumes.get(name)
+    except docker.errors.NotFound:
+        client.volumes.create(name, labels={MANAGED_LABEL: "true"})
+
+
+def remove_volume(name: str, client: docker.DockerClient | None = None) -> bool:
+    """Remove a named volume; True if it existed."""
+    client = client or connect()
+    try:
+        client.volumes.get(name).remove(force=True)
+        return True
+    except docker.errors.NotFound:
+        return False

@@ -1,0 +1,173 @@
+"""Local stand-ins for the upstream base images the page uses, when asked for.
+
+The page's examples start ``FROM debian:trixie``, ``FROM
+balenalib/%%BALENA_MACHINE_NAME%%-node`` or, for a plain Node.js project,
+``FROM resin/<device>-node:<version>[-onbuild]``.  Without a registry none of
+them can be pulled.  When (and only when) a build asks for stand-ins, each
+such ``FROM`` is replaced by a local image of the build's arch:
+
+===========================================  =========================================
+upstream                                     stand-in
+===========================================  =========================================
+``debian``, ``balenalib/<hw>[-debian]``,     ``balena-lab/debian:bookworm-<arch>``
+``resin/<hw>-debian``
+``node``, ``balenalib/<hw>[-debian]-node``,  ``balena-lab/node:bookworm-<arch>``
+``resin/<hw>-node``                          (Debian's ``nodejs`` and ``npm``)
+the same with an ``onbuild`` tag             ``balena-lab/node:bookworm-<arch>-onbuild``
+===========================================  =========================================
+
+The Node.js stand-ins are made on first use from the local Debian image; the
+``-onbuild`` one carries the same ``ONBUILD`` triggers as balena's old
+``resin/<device>-node:<version>-onbuild`` images.  Every replacement is
+reported (:class:`~balena_lab.builder.events.StandIn`): a stand-in is Debian
+bookworm with its own node version, not the upstream image.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from ..catalog.arches import Arch
+from ..errors import BaseImageMissing, BuildError
+from . import baseimages
+
+NODE_REPOSITORY = f"{baseimages.NAMESPACE}node"
+STAND_IN_KIND = baseimages.STAND_IN_KIND
+
+# Local certificate authorities of the host (Debian keeps them in
+# /usr/local/share/ca-certificates) go into the Node.js stand-in, so that
+# `npm install` works behind the TLS-inspecting proxy many schools have.
+HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
+
+_NODE_DOCKERFILE = """FROM {base}
+COPY host-ca/ /usr/local/share/ca-certificates/
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
+      ca-certificates nodejs npm \\
+ && update-ca-certificates \\
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+CMD ["node"]
+"""
+
+# The triggers of balena's resin/<device>-node:<version>-onbuild images
+# (base-images repository, node/Dockerfile.onbuild.tpl).
+_ONBUILD_DOCKERFILE = """FROM {base}
+RUN mkdir -p /usr/src/app
+WORKDIR /usr/src/app
+ONBUILD COPY package.json /usr/src/app/
+ONBUILD RUN DEBIAN_FRONTEND=noninteractive JOBS=MAX npm install --unsafe-perm
+ONBUILD COPY . /usr/src/app
+CMD [ "npm", "start" ]
+"""
+
+_NODE = re.compile(r"^(?:(?:resin|balenalib)/[a-z0-9._-]+?-(?:debian-)?node|node)$")
+_BALENA_IMAGE = re.compile(r"^(?:resin|balenalib)/([a-z0-9._-]+)$")
+_OTHER_DISTROS = ("-alpine", "-ubuntu", "-fedora")
+# Other distros and language stacks of balenalib: no honest Debian stand-in for them.
+_OTHER_STACKS = ("-alpine", "-ubuntu", "-fedora", "-raspbian", "-python", "-openjdk",
+                 "-dotnet", "-golang", "-node")
+
+
+def _is_plain_debian(name: str) -> bool:
+    if name == "debian":
+        return True
+    match = _BALENA_IMAGE.match(name)
+    if match is None:
+        return False
+    return not any(stack in match[1] for stack in _OTHER_STACKS)
+
+
+def split_reference(reference: str) -> tuple[str, str]:
+    """``docker.io/library/node:18-onbuild`` -> (``node``, ``18-onbuild``)."""
+    name, tag = reference, "latest"
+    if "@" in name:
+        name = name.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name, tag = name.rsplit(":", 1)
+    for prefix in ("docker.io/", "index.docker.io/", "library/"):
+        name = name.removeprefix(prefix)
+    return name, tag
+
+
+def stand_in_for(reference: str, arch: Arch) -> str | None:
+    """The local stand-in tag for an upstream image reference, or None if there is none."""
+    name, tag = split_reference(reference)
+    if name.startswith(baseimages.NAMESPACE):
+        return None
+    if _NODE.match(name) and not any(d in name for d in _OTHER_DISTROS):
+        onbuild = tag == "onbuild" or tag.endswith("-onbuild")
+        return node_tag(arch, onbuild=onbuild)
+    if _is_plain_debian(name):
+        return baseimages.image_tag(arch)
+    return None
+
+
+def node_tag(arch: Arch, *, onbuild: bool = False) -> str:
+    return f"{NODE_REPOSITORY}:bookworm-{arch.image_arch}" + ("-onbuild" if onbuild else "")
+
+
+def ensure(client: docker.DockerClient, tag: str, arch: Arch) -> Iterator[str]:
+    """Make stand-in ``tag`` if it is missing, yielding the build's output lines.
+
+    The base image must already exist.  Yields nothing when the stand-in is present.
+    """
+    try:
+        client.images.get(tag)
+        return
+    except docker.errors.ImageNotFound:
+        pass
+    if tag.startswith(NODE_REPOSITORY):
+        onbuild = tag.endswith("-onbuild")
+        base = node_tag(arch) if onbuild else baseimages.image_tag(arch)
+        yield from ensure(client, base, arch)
+        template = _ONBUILD_DOCKERFILE if onbuild else _NODE_DOCKERFILE
+        yield f"making the stand-in {tag} (once; apt-get under QEMU takes minutes for ARM)"
+        yield from _build(client, template.format(base=base), tag, arch)
+        return
+    raise BaseImageMissing(
+        f"the stand-in {tag} is not present",
+        image=tag,
+        fix=f"sudo balena-lab images bootstrap --arch {arch.name}",
+    )
+
+
+def _build(client: docker.DockerClient, dockerfile: str, tag: str, arch: Arch) -> Iterator[str]:
+    data = dockerfile.encode()
+    context = io.BytesIO()
+    with tarfile.open(fileobj=context, mode="w") as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+        folder = tarfile.TarInfo("host-ca")
+        folder.type, folder.mode = tarfile.DIRTYPE, 0o755
+        tar.addfile(folder)
+        for cert in sorted(HOST_CA_DIR.glob("*.crt")) if HOST_CA_DIR.is_dir() else []:
+            tar.add(cert, arcname=f"host-ca/{cert.name}", recursive=False)
+    context.seek(0)
+    labels = {
+        baseimages.MANAGED_LABEL: "true",
+        baseimages.KIND_LABEL: STAND_IN_KIND,
+        f"{baseimages.LABEL}.arch": arch.image_arch,
+    }
+    log: list[str] = []
+    for chunk in client.api.build(
+        fileobj=context, custom_context=True, tag=tag, platform=arch.docker_platform,
+        labels=labels, rm=True, forcerm=True, decode=True,
+    ):
+        if "stream" in chunk:
+            for line in chunk["stream"].splitlines():
+                log.append(line)
+                yield line
+        if "error" in chunk:
+            raise BuildError(
+                f"making the stand-in {tag} failed: {chunk['error'].strip()}", log=tuple(log[-15:])
+            )

@@ -1,0 +1,299 @@
+"""Compositions: the default single-container docker-compose.yml, or the project's own.
+
+Without a root ``docker-compose.yml`` balena generates one service, ``main``,
+built from ``.`` (the page shows the file: :func:`default_composition`). With
+one, it is read and validated against the fields balena supports
+(``data/compose-schema.json``, from balena's docker-compose reference), each
+service's build context must hold something to build, and every built
+service is resolved like a single project, with ``BALENA_SERVICE_NAME`` set.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .. import _data
+from ..catalog.arches import get_arch
+from ..catalog.devicetypes import get_device_type
+from ..errors import ComposeError, NoDockerfileError, ResolutionError
+from .entries import normalize_entry, resolver_kinds, service_entries
+from .resolver import NO_DOCKERFILE_MESSAGE, Resolution, resolve
+
+# balena CLI looks for these at the project root, in this order.
+COMPOSE_FILENAMES: tuple[str, ...] = ("docker-compose.yml", "docker-compose.yaml")
+
+# The page's default composition, verbatim ("will look something like this").
+_DEFAULT: dict[str, Any] = {
+    "version": "2.1",
+    "networks": {},
+    "volumes": {"resin-data": {}},
+    "services": {
+        "main": {
+            "build": {"context": "."},
+            "privileged": True,
+            "restart": "always",
+            "network_mode": "host",
+            "volumes": ["resin-data:/data"],
+            "labels": {
+                "io.balena.features.kernel-modules": "1",
+                "io.balena.features.firmware": "1",
+                "io.balena.features.dbus": "1",
+                "io.balena.features.supervisor-api": "1",
+                "io.balena.features.balena-api": "1",
+            },
+        }
+    },
+}
+
+DEFAULT_BUILDER_DIFFERENCES: tuple[str, ...] = (
+    (
+        "balena's builder (@balena/compose defaultComposition) writes the legacy label names "
+        "io.resin.features.* (io.resin.features.resin-api for balena-api); the Supervisor "
+        "maps io.resin.* to io.balena.*"
+    ),
+    "balena's builder also sets tty: true on the main service",
+    "balena's builder writes no version: key (the page shows version: '2.1')",
+)
+
+
+def default_composition(dockerfile: str | None = None) -> dict[str, Any]:
+    """The docker-compose.yml balena generates for a single-container release (the page's).
+
+    With a specified ``dockerfile`` the builder adds ``build.dockerfile``.
+    """
+    document = copy.deepcopy(_DEFAULT)
+    if dockerfile:
+        document["services"]["main"]["build"]["dockerfile"] = dockerfile
+    return document
+
+
+@dataclass(frozen=True)
+class ServiceBuild:
+    """One service of a composition: what it builds (or the image it pulls)."""
+
+    name: str
+    context: str | None  # build context relative to the project, None for image-only services
+    dockerfile: str | None
+    image: str | None
+    resolution: Resolution | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "context": self.context, "dockerfile": self.dockerfile,
+            "image": self.image,
+            "resolution": self.resolution.to_dict() if self.resolution else None,
+        }
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A project's composition, generated or read, and every service resolved."""
+
+    source: str  # "generated" or the compose file's name
+    document: Mapping[str, Any] = field(repr=False)
+    services: tuple[ServiceBuild, ...]
+    notes: tuple[str, ...] = ()
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(dict(self.document), sort_keys=False, default_flow_style=False)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td><b>{esc(s.name)}</b></td><td><code>{esc(s.context or '')}</code></td>"
+            f"<td><code>{esc(s.resolution.source if s.resolution else s.image or '')}</code></td>"
+            f"<td>{esc(s.resolution.kind if s.resolution else 'image' if s.image else '')}</td></tr>"
+            for s in self.services
+        )
+        return (f"<div><p>composition: <b>{esc(self.source)}</b></p><table><tr><th>service"
+                "</th><th>context</th><th>builds</th><th>kind</th></tr>"
+                f"{rows}</table><pre>{esc(self.to_yaml())}</pre></div>")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "document": dict(self.document),
+                "services": [s.to_dict() for s in self.services], "notes": list(self.notes)}
+
+
+def find_compose_file(project_dir: str | Path) -> Path | None:
+    """The project's root compose file, or None when balena would generate one."""
+    for name in COMPOSE_FILENAMES:
+        path = Path(project_dir) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def load_compose(path: str | Path) -> dict[str, Any]:
+    """Parse and validate a compose file; :class:`ComposeError` naming service and field."""
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ComposeError(f"not valid UTF-8 (byte {error.start})", path=path) from None
+    except OSError as error:
+        raise ComposeError(f"cannot read: {error.strerror}", path=path) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ComposeError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
+                           path=path) from None
+    if not isinstance(document, dict):
+        raise ComposeError("the file must be a mapping with a services: key", path=path,
+                           field="services")
+    validate_compose(document, path=path)
+    return document
+
+
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = _data.load("compose-schema.json")
+    return schema
+
+
+def validate_compose(document: Mapping[str, Any], *, path: str | Path | None = None) -> None:
+    """Check ``document`` against the fields balena supports; raises on the first problem."""
+    schema = _schema()
+    validator = jsonschema.Draft7Validator(schema)
+    # best_match descends into oneOf branches, so a bad build: object names its field.
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is None:
+        return
+    location = [str(part) for part in error.absolute_path]
+    service = location[1] if len(location) >= 2 and location[0] == "services" else None
+    field_path = location[2:] if service else location
+    message = error.message
+    if error.validator == "additionalProperties":
+        # Name the offending field and say why balena rejects it.
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed and not k.startswith("x-"))
+        name = extra[0] if extra else "?"
+        field_path = [*field_path, name]
+        unsupported = schema["x-balena-unsupported"]
+        why = (unsupported["build"] if field_path[:1] == ["build"] else unsupported["service"]).get(
+            name)
+        message = f"balena does not support this field ({why})" if why else (
+            "not a field balena's docker-compose supports")
+    elif error.validator == "oneOf":
+        message = f"wrong type or form: {error.instance!r}"
+    dotted = ".".join(field_path) or None
+    if service:
+        where = f"service {service!r}, field {dotted!r}"
+    else:
+        where = f"field {dotted!r}" if dotted else "the file"
+    raise ComposeError(f"{where}: {message}", service=service, field=dotted, path=path)
+
+
+def _service_build(name: str, spec: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    build = spec.get("build")
+    if build is None:
+        return None, None
+    if isinstance(build, str):
+        return build, None
+    return build.get("context", "."), build.get("dockerfile")
+
+
+def service_folder(project: Path, compose_file: Path, name: str, spec: Mapping[str, Any]) -> Path:
+    """The folder a service builds from, checked as balena checks it.
+
+    A project subfolder, no git URL, and (symlinks resolved) never outside the
+    project: the build context must not leave it.
+    """
+    context, _ = _service_build(name, spec)
+    assert context is not None
+    field_name = "build.context" if isinstance(spec["build"], dict) else "build"
+    normalized = posixpath.normpath(context)
+    if "://" in context or context.startswith("git@"):
+        raise ComposeError(f"service {name!r}, field {field_name!r}: git URLs are not "
+                           "supported; use a project subfolder", service=name,
+                           field=field_name, path=compose_file)
+    if posixpath.isabs(normalized) or normalized.split("/")[0] == "..":
+        raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is not a "
+                           "project subfolder", service=name, field=field_name,
+                           path=compose_file)
+    folder = project / normalized
+    if not folder.is_dir():
+        raise ComposeError(f"service {name!r}, field {field_name!r}: no folder {context!r}",
+                           service=name, field=field_name, path=compose_file)
+    if not folder.resolve().is_relative_to(project.resolve()):
+        raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is a link "
+                           "that leads out of the project", service=name, field=field_name,
+                           path=compose_file)
+    return folder
+
+
+def has_something_to_build(folder: Path, dockerfile: str | None = None) -> bool:
+    """True when any resolver would take a file of ``folder``, for some device type."""
+    specified = normalize_entry(dockerfile) if dockerfile else None
+    return any(resolver_kinds(name, specified) for name in service_entries(folder, specified))
+
+
+def compose(
+    project_dir: str | Path,
+    device_type: str | None = None,
+    arch: str | None = None,
+    variables: Mapping[str, str] | None = None,
+) -> Composition:
+    """The project's composition, every built service resolved for ``device_type``.
+
+    Without a device type the services are only checked to have something to build.
+    """
+    # Bad device types and arches are the caller's error, not a service's.
+    if device_type is not None:
+        get_device_type(device_type)
+    if arch is not None:
+        get_arch(arch)
+    project = Path(project_dir)
+    compose_file = find_compose_file(project)
+    if compose_file is None:
+        if device_type is None:
+            if not has_something_to_build(project):
+                raise NoDockerfileError(NO_DOCKERFILE_MESSAGE, path=str(project))
+            main = ServiceBuild("main", ".", None, None, None)
+            return Composition("generated", default_composition(), (main,),
+                               DEFAULT_BUILDER_DIFFERENCES)
+        resolution = resolve(project, device_type, arch, variables=variables, service_name="main")
+        service = ServiceBuild("main", ".", None, None, resolution)
+        return Composition("generated", default_composition(), (service,),
+                           DEFAULT_BUILDER_DIFFERENCES)
+
+    document = load_compose(compose_file)
+    services: list[ServiceBuild] = []
+    for name, spec in document["services"].items():
+        context, dockerfile = _service_build(name, spec)
+        if context is None:
+            if not spec.get("image"):
+                raise ComposeError(f"service {name!r}: needs build or image", service=name,
+                                   field="build", path=compose_file)
+            services.append(ServiceBuild(name, None, None, spec["image"], None))
+            continue
+        folder = service_folder(project, compose_file, name, spec)
+        normalized = posixpath.normpath(context)
+        field_name = "build.context" if isinstance(spec["build"], dict) else "build"
+        if device_type is None:
+            if not has_something_to_build(folder, dockerfile):
+                what = f"{dockerfile!r} (or its .template / .<arch> siblings)" if dockerfile else (
+                    "a Dockerfile, Dockerfile.template, Dockerfile.<device-type|arch> or "
+                    "package.json")
+                raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} has "
+                                   f"nothing to build: no {what}", service=name,
+                                   field="build.dockerfile" if dockerfile else field_name,
+                                   path=compose_file)
+            services.append(ServiceBuild(name, normalized, dockerfile, spec.get("image"), None))
+            continue
+        try:
+            resolution = resolve(folder, device_type, arch, dockerfile=dockerfile,
+                                 variables=variables, service_name=name)
+        except ResolutionError as error:
+            failing = "build.dockerfile" if dockerfile else field_name
+            raise ComposeError(f"service {name!r}, field {failing!r}: {error.message}",
+                               service=name, field=failing, path=compose_file) from error
+        services.append(ServiceBuild(name, normalized, dockerfile, spec.get("image"), resolution))
+    return Composition(compose_file.name, document, tuple(services))

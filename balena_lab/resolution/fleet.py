@@ -1,0 +1,188 @@
+"""Questions about a fleet of device types, answered with the resolver's own rules.
+
+Three helpers the masterclass widgets and notebooks use, so that no rule
+lives only in a widget:
+
+- :func:`search_device_types`: the picker's filter (name, slug or alias, and arch);
+- :func:`precedence_matrix`: which file every device type of the catalogue builds
+  for one project (the same loop as ``balena-lab resolve --matrix``);
+- :func:`mixed_fleet`: the page's warning about ``%%BALENA_MACHINE_NAME%%`` in a
+  fleet of several device types, made concrete: a fleet's services are built
+  once, for the fleet's device type, and every device gets that one image.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..catalog import devicetypes
+from ..catalog.devicetypes import DeviceType
+from ..errors import ResolutionError
+from . import templates
+from .resolver import resolve
+
+
+def search_device_types(query: str = "", arch: str | None = None) -> list[DeviceType]:
+    """Device types whose name, slug or an alias contains ``query`` (any case), of ``arch``.
+
+    An empty query matches every device type; ``arch`` None (or ``""``) matches every arch.
+    Slugs that start with the query come first, then the catalogue's order.
+    """
+    needle = query.strip().lower()
+    found = []
+    for device in devicetypes.all_device_types().values():
+        if arch and device.arch != arch:
+            continue
+        haystack = (device.slug, device.name.lower(), *device.aliases)
+        if needle and not any(needle in text for text in haystack):
+            continue
+        found.append(device)
+    found.sort(key=lambda d: not d.slug.startswith(needle))  # stable
+    return found
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """What one device type builds: the winning file and its kind, or the error."""
+
+    device_type: str
+    arch: str
+    kind: str | None
+    source: str | None
+    error: str | None = None  # the contract's error type
+    message: str | None = None  # the error's message
+
+    @property
+    def outcome(self) -> str:
+        return f"{self.source} ({self.kind})" if self.error is None else f"error: {self.error}"
+
+
+@dataclass(frozen=True)
+class PrecedenceMatrix:
+    """Every device type of the catalogue, and the file balena builds for it."""
+
+    project_dir: str
+    files: tuple[str, ...]  # the top-level files the resolvers looked at
+    rows: tuple[MatrixRow, ...]
+
+    def for_device(self, device_type: str) -> MatrixRow:
+        slug = devicetypes.get_device_type(device_type).slug
+        return next(row for row in self.rows if row.device_type == slug)
+
+    def groups(self) -> dict[str, dict[str, list[str]]]:
+        """arch -> outcome -> device type slugs, in catalogue order."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for row in self.rows:
+            out.setdefault(row.arch, {}).setdefault(row.outcome, []).append(row.device_type)
+        return out
+
+    def __str__(self) -> str:
+        lines = []
+        for arch, outcomes in self.groups().items():
+            lines.append(f"{arch}:")
+            for outcome, slugs in outcomes.items():
+                shown = ", ".join(slugs[:5]) + (", ..." if len(slugs) > 5 else "")
+                lines.append(f"  {outcome}: {len(slugs)} ({shown})")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        body = []
+        for arch, outcomes in self.groups().items():
+            for outcome, slugs in outcomes.items():
+                shown = ", ".join(slugs[:6]) + (", ..." if len(slugs) > 6 else "")
+                body.append(f"<tr><td>{esc(arch)}</td><td><code>{esc(outcome)}</code></td>"
+                            f"<td>{len(slugs)}</td><td>{esc(shown)}</td></tr>")
+        return ("<table><tr><th>arch</th><th>builds</th><th>device types</th><th>e.g.</th></tr>"
+                + "".join(body) + "</table>")
+
+
+def precedence_matrix(
+    project_dir: str | Path,
+    *,
+    arch: str | None = None,
+    dockerfile: str | None = None,
+    variables: Mapping[str, str] | None = None,
+) -> PrecedenceMatrix:
+    """Resolve ``project_dir`` for every device type of the catalogue."""
+    rows = []
+    devices = [d for group in devicetypes.device_types_by_arch().values() for d in group]
+    for device in devices:  # grouped by arch, as the matrix is shown
+        try:
+            r = resolve(project_dir, device.slug, arch, dockerfile=dockerfile,
+                        variables=variables)
+            rows.append(MatrixRow(device.slug, r.arch, r.kind, r.source))
+        except ResolutionError as error:
+            rows.append(MatrixRow(device.slug, arch or device.arch, None, None, error.type,
+                                  error.message))
+    files = tuple(sorted(p.name for p in Path(project_dir).iterdir() if p.is_file()))
+    return PrecedenceMatrix(str(project_dir), files, tuple(rows))
+
+
+@dataclass(frozen=True)
+class FleetMember:
+    """One device of a mixed fleet, and the image line the fleet's one build gave it."""
+
+    device_type: str
+    arch: str
+    wanted: str  # the template's line rendered for this device's own type and arch
+    got: str  # the same line rendered for the fleet's device type (what was built)
+    runs: bool  # whether this device can run images of the fleet's arch at all
+    names_other_device: bool  # the built line depends on the machine name, and it is not ours
+
+    @property
+    def correct(self) -> bool:
+        return self.runs and not self.names_other_device
+
+
+@dataclass(frozen=True)
+class MixedFleet:
+    """The result of :func:`mixed_fleet`."""
+
+    fleet_device_type: str
+    fleet_arch: str
+    line: str  # the template line examined (the first FROM by default)
+    members: tuple[FleetMember, ...]
+
+    @property
+    def all_correct(self) -> bool:
+        return all(member.correct for member in self.members)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td>{esc(m.device_type)}</td><td>{esc(m.arch)}</td><td><code>{esc(m.wanted)}"
+            f"</code></td><td><code>{esc(m.got)}</code></td><td>"
+            + ("yes" if m.correct else "<b>no</b>" + ("" if m.runs else " (wrong arch)"))
+            + "</td></tr>" for m in self.members)
+        return (f"<p>fleet device type <b>{esc(self.fleet_device_type)}</b> "
+                f"({esc(self.fleet_arch)}): one build for every device</p>"
+                "<table><tr><th>device</th><th>arch</th><th>it needs</th><th>it gets</th>"
+                f"<th>right?</th></tr>{rows}</table>")
+
+
+def mixed_fleet(template: str, fleet_device_type: str, devices: Iterable[str]) -> MixedFleet:
+    """Render ``template``'s first ``FROM`` line for a fleet and for each of its devices.
+
+    balena builds a fleet's services once, with the build variables of the
+    fleet's device type; every device then runs that image. A member is
+    served correctly when its arch can run the fleet's images and the built
+    line does not name another device type: rendering the line with the
+    member's own machine name (and the fleet's arch) gives the same text.
+    """
+    fleet = devicetypes.get_device_type(fleet_device_type)
+    line = next((text for text in template.split("\n")
+                 if text.lstrip().upper().startswith("FROM ")), template.split("\n")[0])
+    got = templates.render(line, templates.builtin_variables(fleet.slug, fleet.arch)).text
+    members = []
+    for slug in devices:
+        device = devicetypes.get_device_type(slug)
+        wanted = templates.render(
+            line, templates.builtin_variables(device.slug, device.arch)).text
+        own = templates.render(line, templates.builtin_variables(device.slug, fleet.arch)).text
+        members.append(FleetMember(device.slug, device.arch, wanted, got,
+                                   device.can_run(fleet.arch), own != got))
+    return MixedFleet(fleet.slug, fleet.arch, line, tuple(members))

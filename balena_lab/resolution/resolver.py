@@ -1,0 +1,396 @@
+"""Which file balena builds for a service, and what it says after substitution.
+
+The rules are balena's builder's (``@balena/compose`` 8.0.5, ``lib/resolve``):
+four resolvers look at the service directory's files, each satisfied resolver
+has a priority, the highest wins and ties keep the list order::
+
+    kind           files it takes                         priority  builder name
+    dockerfile     Dockerfile (or the specified path)     0, first  Standard Dockerfile
+    template       Dockerfile.template (<path>.template)  2         Dockerfile.template
+    arch-specific  Dockerfile.<device-type|arch>          3         Architecture-specific Dockerfile
+    nodejs         package.json (+ wscript, *.gyp)        0, last   NodeJS
+
+Within ``arch-specific`` the device type's file beats the arch's. The winner
+never falls back: if it fails (an undefined variable, say) resolution fails.
+:func:`resolve` reads the project and never writes to it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..catalog import devicetypes
+from ..catalog.arches import all_arches, get_arch
+from ..errors import (
+    DockerfileNotFoundError,
+    NoDockerfileError,
+    ResolutionError,
+    UnreadableInputError,
+)
+from . import nodejs, templates
+from .entries import normalize_entry, remove_extension, resolver_kinds, service_entries, split_ext
+from .nodejs import NodeProject
+from .templates import Substitution
+
+KINDS: tuple[str, ...] = ("arch-specific", "template", "dockerfile", "nodejs")
+
+# (kind, priority, the builder's resolver name), in getDefaultResolvers() order:
+# the order breaks priority ties (a Dockerfile beats package.json).
+RESOLVERS: tuple[tuple[str, int, str], ...] = (
+    ("dockerfile", 0, "Standard Dockerfile"),
+    ("template", 2, "Dockerfile.template"),
+    ("arch-specific", 3, "Architecture-specific Dockerfile"),
+    ("nodejs", 0, "NodeJS"),
+)
+_PRIORITY = {kind: priority for kind, priority, _ in RESOLVERS}
+BUILDER_NAMES = {kind: name for kind, _, name in RESOLVERS}
+
+NO_DOCKERFILE_MESSAGE = "Could not find a Dockerfile for this service"
+NOT_FOUND_MESSAGE = "Specified file not found or is invalid: {path}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file the resolvers looked at, and why it won, lost or did not count."""
+
+    path: str  # posix path relative to the service directory
+    kind: str | None  # one of KINDS, or None for a look-alike no rule takes
+    outcome: str  # "chosen", "outranked", "ignored" or "marker"
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "kind": self.kind, "outcome": self.outcome,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The Dockerfile balena would build for one service and device type."""
+
+    project_dir: str
+    device_type: str
+    arch: str
+    specified_dockerfile: str | None
+    kind: str  # one of KINDS
+    source: str  # the chosen file, relative to project_dir
+    dockerfile_name: str  # the name the resolved file gets in the build context
+    dockerfile: str  # its text, after substitution
+    candidates: tuple[Candidate, ...]
+    substitutions: tuple[Substitution, ...]
+    variables: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    node: NodeProject | None = field(default=None, repr=False)
+
+    @property
+    def builder_resolver(self) -> str:
+        """The name balena's builder reports for the winning resolver."""
+        return BUILDER_NAMES[self.kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``balena-lab resolve --json`` object (with ``error`` null)."""
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "dockerfile_name": self.dockerfile_name,
+            "dockerfile": self.dockerfile,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "substitutions": [s.to_dict() for s in self.substitutions],
+            "error": None,
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td><code>{esc(c.path)}</code></td><td>{esc(c.kind or '')}</td>"
+            f"<td><b>{esc(c.outcome)}</b></td><td>{esc(c.reason)}</td></tr>"
+            for c in self.candidates
+        )
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return (
+            f"<div><p><b>{esc(self.device_type)}</b> ({esc(self.arch)}): "
+            f"<code>{esc(self.source)}</code> wins as <b>{esc(self.kind)}</b>, built as "
+            f"<code>{esc(self.dockerfile_name)}</code></p>"
+            "<table><tr><th>file</th><th>kind</th><th>outcome</th><th>why</th></tr>"
+            f"{rows}</table>"
+            f"<pre>{highlight_html(self.dockerfile, self.substitutions)}</pre>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+def highlight_html(text: str, substitutions: tuple[Substitution, ...]) -> str:
+    """``text`` HTML-escaped with every substituted value in a ``<mark>`` naming its variable."""
+    by_line: dict[int, list[Substitution]] = {}
+    for sub in substitutions:
+        by_line.setdefault(sub.line, []).append(sub)
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        pieces, last = [], 0
+        for sub in by_line.get(number, ()):
+            start = sub.output_column - 1
+            pieces.append(html.escape(line[last:start]))
+            pieces.append(f'<mark title="%%{sub.variable}%%">'
+                          f"{html.escape(line[start:start + len(sub.value)])}</mark>")
+            last = start + len(sub.value)
+        pieces.append(html.escape(line[last:]))
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _read_text(path: Path) -> str:
+    # Node's Buffer.toString(): UTF-8, invalid bytes become U+FFFD, a BOM is kept.
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        raise UnreadableInputError(f"cannot read: {error.strerror}", path=path) from None
+
+
+def _lookalike_reason(name: str) -> str | None:
+    lowered = name.lower()
+    if not lowered.startswith("dockerfile") and not lowered.endswith(".dockerfile"):
+        return None
+    if not name.startswith("Dockerfile"):
+        return "names are case-sensitive: only 'Dockerfile...' counts"
+    if name.endswith(".template"):
+        return ("Dockerfile.<device|arch>.template matches no rule: the template rule takes "
+                "exactly Dockerfile.template and arch files are templated already")
+    return "not a name any rule takes"
+
+
+def _arch_ext_reason(ext: str, device_type: str, arch: str) -> str:
+    other = devicetypes.find_device_type(ext)
+    if other is not None:
+        return (f"for device type {other.slug} ({other.arch}), not {device_type}: "
+                "files for other devices are ignored")
+    if ext in all_arches():
+        return f"for arch {ext}, not {arch}: files for other arches are ignored"
+    return f"'{ext}' is neither this device type ({device_type}) nor its arch ({arch})"
+
+
+def resolve(
+    project_dir: str | os.PathLike[str],
+    device_type: str,
+    arch: str | None = None,
+    dockerfile: str | None = None,
+    variables: Mapping[str, str] | None = None,
+    *,
+    service_name: str | None = "main",
+) -> Resolution:
+    """Resolve the Dockerfile balena would build for ``project_dir``.
+
+    ``device_type`` is a slug or alias (the fleet's device type); ``arch``
+    defaults to its arch. ``dockerfile`` is a specified path (compose
+    ``build.dockerfile``). ``variables`` are extra build variables; like the
+    builder, they override the built-in ones. ``service_name`` sets
+    ``BALENA_SERVICE_NAME`` as balena's multibuild does (``main`` for a
+    single-container release; None leaves it undefined).
+
+    Raises a :class:`ResolutionError` subclass; its ``candidates`` say what was seen.
+    """
+    device = devicetypes.get_device_type(device_type)
+    arch = get_arch(arch).name if arch is not None else device.arch
+    project = Path(project_dir)
+    specified = normalize_entry(dockerfile) if dockerfile else None
+    notes: list[str] = []
+    if device.slug != device_type:
+        notes.append(f"{device_type!r} is an alias of the device type {device.slug}")
+    if not device.can_run(arch):
+        notes.append(f"a {device.slug} device ({device.arch}) cannot run {arch} images "
+                     f"({devicetypes.ARCH_COMPATIBILITY_SOURCE})")
+
+    merged: dict[str, str] = templates.builtin_variables(device.slug, arch)
+    if service_name is not None:
+        merged["BALENA_SERVICE_NAME"] = service_name
+    merged.update(variables or {})
+
+    # Each resolver collects its entries in tar order, as resolveTarStreamOnEntry does.
+    taken: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    lookalikes: dict[str, str] = {}
+    entries = service_entries(project, specified)
+    for name in entries:
+        kinds = resolver_kinds(name, specified)
+        for kind in kinds:
+            taken[kind].append(name)
+        if not kinds and "/" not in name:
+            reason = _lookalike_reason(name)
+            if reason:
+                lookalikes[name] = reason
+
+    # Arch resolver: the last file whose extension is the arch / the device type.
+    arch_file = device_file = None
+    for name in taken["arch-specific"]:
+        ext = split_ext(name)[1][1:]
+        if ext == arch:
+            arch_file = name
+        elif ext == device.slug:
+            device_file = name
+    node_manifest = "package.json" if "package.json" in taken["nodejs"] else None
+    satisfied = {
+        "dockerfile": bool(taken["dockerfile"]),
+        "template": bool(taken["template"]),
+        "arch-specific": arch_file is not None or device_file is not None,
+        "nodejs": node_manifest is not None,
+    }
+    order = [kind for kind, _, _ in RESOLVERS if satisfied[kind]]
+    order.sort(key=lambda kind: -_PRIORITY[kind])  # stable: ties keep list order
+    winner = order[0] if order else None
+
+    chosen: str | None = None
+    if winner == "arch-specific":
+        chosen = device_file if device_file is not None else arch_file
+    elif winner == "nodejs":
+        chosen = node_manifest
+    elif winner is not None:
+        chosen = taken[winner][-1]
+    candidates = _candidates(taken, lookalikes, winner, chosen, arch_file, device_file,
+                             device.slug, arch, specified)
+
+    if winner is None:
+        if specified:
+            error: ResolutionError = DockerfileNotFoundError(
+                NOT_FOUND_MESSAGE.format(path=specified), path=str(project),
+                fix=f"create {specified} (or {specified}.template) in {project}")
+        elif not project.is_dir():
+            error = NoDockerfileError(NO_DOCKERFILE_MESSAGE, path=str(project),
+                                      fix=f"{project} is not a directory: check the path")
+        else:
+            error = NoDockerfileError(
+                NO_DOCKERFILE_MESSAGE, path=str(project),
+                fix="add a Dockerfile, Dockerfile.template, Dockerfile.<device-type|arch> "
+                    "or package.json at the top of the service directory")
+        error.candidates = candidates
+        raise error
+    assert chosen is not None
+
+    try:
+        return _build(project, device.slug, arch, specified, winner, chosen, entries,
+                      taken, merged, candidates, notes)
+    except ResolutionError as error:
+        error.candidates = candidates
+        raise
+
+
+def _build(
+    project: Path,
+    device_type: str,
+    arch: str,
+    specified: str | None,
+    winner: str,
+    chosen: str,
+    entries: dict[str, Path],
+    taken: dict[str, list[str]],
+    variables: dict[str, str],
+    candidates: tuple[Candidate, ...],
+    notes: list[str],
+) -> Resolution:
+    substitutions: tuple[Substitution, ...] = ()
+    node: NodeProject | None = None
+    if winner == "nodejs":
+        markers = [name for name in taken["nodejs"] if name != "package.json"]
+        node = nodejs.resolve_node_project(
+            _read_text(entries[chosen]), device_type, native_markers=markers,
+            path=str(entries[chosen]))
+        text, name = node.dockerfile, "Dockerfile"
+        scripts = f" (runs {', '.join(node.install_scripts)})" if node.install_scripts else ""
+        notes.append(f"Node.js: node {node.version}, the highest shipped version satisfying "
+                     f"{node.range!r} ({node.range_source}); npm install at build{scripts}; "
+                     f"on the device `npm start` runs {node.start_command!r}")
+        notes.extend(f"Node.js: {d}" for d in node.builder_differences)
+    elif winner == "dockerfile":
+        # A plain Dockerfile is never template-processed.
+        text, name = _read_text(entries[chosen]), specified or "Dockerfile"
+        if templates._SCANNER.search(text):
+            notes.append("a plain Dockerfile is not a template: its %%NAME%% text stays as written")
+    else:
+        result = templates.render(_read_text(entries[chosen]), variables,
+                                  path=str(entries[chosen]))
+        text, substitutions = result.text, result.substitutions
+        notes.extend(result.notes)
+        name = remove_extension(specified) if specified else "Dockerfile"
+        if specified and "." in posixpath.dirname(specified) and "." not in posixpath.basename(
+                specified):
+            notes.append(f"the builder names the result {name!r}: it cuts {specified!r} at its "
+                         "last '.', which here is in a folder name")
+    return Resolution(
+        project_dir=str(project),
+        device_type=device_type,
+        arch=arch,
+        specified_dockerfile=specified,
+        kind=winner,
+        source=chosen,
+        dockerfile_name=name,
+        dockerfile=text,
+        candidates=candidates,
+        substitutions=substitutions,
+        variables=tuple(sorted(variables.items())),
+        notes=tuple(notes),
+        node=node,
+    )
+
+
+def _candidates(
+    taken: dict[str, list[str]],
+    lookalikes: dict[str, str],
+    winner: str | None,
+    chosen: str | None,
+    arch_file: str | None,
+    device_file: str | None,
+    device_type: str,
+    arch: str,
+    specified: str | None,
+) -> tuple[Candidate, ...]:
+    out: list[Candidate] = []
+    win_label = f"{winner} (priority {_PRIORITY[winner]})" if winner else ""
+    for kind in ("arch-specific", "template", "dockerfile", "nodejs"):
+        for name in taken[kind]:
+            if kind == "nodejs" and name != "package.json":
+                out.append(Candidate(name, kind, "marker",
+                                     "marks native scripts: the Node.js Dockerfile runs npm "
+                                     "install explicitly"))
+                continue
+            if kind == "arch-specific" and name not in (arch_file, device_file):
+                ext = split_ext(name)[1][1:]
+                out.append(Candidate(name, kind, "ignored",
+                                     _arch_ext_reason(ext, device_type, arch)))
+                continue
+            if name == chosen and kind == winner:
+                out.append(Candidate(name, kind, "chosen", _win_reason(
+                    kind, name, device_file, arch_file, device_type, arch)))
+            elif kind == "arch-specific" and name == arch_file and device_file is not None:
+                out.append(Candidate(name, kind, "outranked",
+                                     f"Dockerfile.<device-type> ({device_file}) beats "
+                                     f"Dockerfile.<arch> within the arch-specific kind"))
+            elif kind == winner:
+                out.append(Candidate(name, kind, "outranked", "a later file of the same kind won"))
+            else:
+                tie = " (same priority: the earlier resolver in balena's list wins)" if (
+                    winner and _PRIORITY[kind] == _PRIORITY[winner]) else ""
+                out.append(Candidate(name, kind, "outranked",
+                                     f"{kind} (priority {_PRIORITY[kind]}) loses to "
+                                     f"{win_label}{tie}"))
+    for name, reason in lookalikes.items():
+        out.append(Candidate(name, None, "ignored", reason))
+    return tuple(out)
+
+
+def _win_reason(kind: str, name: str, device_file: str | None, arch_file: str | None,
+                device_type: str, arch: str) -> str:
+    if kind == "arch-specific":
+        if name == device_file:
+            return f"Dockerfile.<device-type> for {device_type}: the highest priority (3)"
+        return f"Dockerfile.<arch> for {arch}: the highest priority (3)"
+    if kind == "template":
+        return "Dockerfile.template (priority 2): no arch-specific file for this device"
+    if kind == "dockerfile":
+        return "plain Dockerfile (priority 0, listed first): no template or arch-specific file"
+    return "package.json (priority 0, listed last): no Dockerfile of any kind"

@@ -1,0 +1,182 @@
+"""Dockerfile template substitution (``%%NAME%%``) with balena's builder's exact rules.
+
+balena's builder (``@balena/compose`` 8.0.5, ``lib/dockerfile/index.ts``) does::
+
+    template.split('\\n').map(line => !line.startsWith('#')
+        ? lodash.template(line, {interpolate: /%%([A-Z][A-Z_]+)%%/})(variables)
+        : line).join('\\n')
+
+So: lines split on ``\\n`` only (CRLF keeps its ``\\r``, a CR-only file is one
+line, a UTF-8 BOM is part of the first line), lines starting with ``#`` at
+column 0 are untouched, a name with no value is an error (a JavaScript
+ReferenceError, ``NAME is not defined``), and lodash's two other delimiters
+stay active: ``<%- x %>`` (escaped interpolation) and ``<% code %>`` (run as
+JavaScript; ``<%= x %>`` lands there and is a syntax error). This module never
+runs code: it raises :class:`TemplateSyntaxError` for those instead, and for
+names that JavaScript itself defines (``%%JSON%%``, ``%%URL%%``), which the
+builder would silently replace with a JavaScript object's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .. import _data
+from ..errors import TemplateSyntaxError, TemplateVariableError
+
+# lodash builds one alternation in this order (escape, interpolate, ES template
+# -- disabled by a custom interpolate --, evaluate) and scans left to right;
+# Python's re has the same leftmost, first-alternative-wins semantics.
+_REFERENCE = _data.load("build-variables.yaml")["reference_pattern"]
+_SCANNER = re.compile(r"<%-([\s\S]+?)%>|" + _REFERENCE + r"|<%([\s\S]+?)%>")
+
+# Global names of Node.js 20 matching [A-Z][A-Z_]+: lodash's `with (obj)` scope
+# falls through to them, so the builder substitutes their text, not an error.
+JAVASCRIPT_GLOBALS: frozenset[str] = frozenset({"JSON", "URL"})
+
+BUILTIN_VARIABLES: tuple[str, ...] = (
+    "RESIN_ARCH",
+    "RESIN_MACHINE_NAME",
+    "BALENA_ARCH",
+    "BALENA_MACHINE_NAME",
+)
+
+
+def builtin_variables(device_type: str, arch: str) -> dict[str, str]:
+    """The variables balena's arch and template resolvers always define."""
+    return {
+        "RESIN_ARCH": arch,
+        "RESIN_MACHINE_NAME": device_type,
+        "BALENA_ARCH": arch,
+        "BALENA_MACHINE_NAME": device_type,
+    }
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """One ``%%NAME%%`` replaced: where (1-based line and columns) and by what."""
+
+    line: int
+    column: int  # column of the first '%' in the template line
+    variable: str
+    value: str
+    output_column: int  # column of the value in the resolved line
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "variable": self.variable,
+            "value": self.value,
+            "output_column": self.output_column,
+        }
+
+
+@dataclass(frozen=True)
+class TemplateResult:
+    """The resolved text, every substitution, and notes on what was left alone."""
+
+    text: str
+    substitutions: tuple[Substitution, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _snippet(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def render(
+    template: str,
+    variables: Mapping[str, str],
+    *,
+    path: str | None = None,
+) -> TemplateResult:
+    """Substitute ``%%NAME%%`` references in ``template`` exactly as balena's builder does.
+
+    Raises :class:`TemplateVariableError` for the first name without a value and
+    :class:`TemplateSyntaxError` for lodash delimiters or JavaScript globals.
+    """
+    lines = template.split("\n")
+    out: list[str] = []
+    subs: list[Substitution] = []
+    notes: list[str] = []
+    if template.startswith("\ufeff"):
+        notes.append("a UTF-8 BOM starts line 1, so line 1 never counts as a # comment")
+    if "\r" in template:
+        notes.append("CRLF line endings: each line keeps its \\r" if "\n" in template else
+                     "CR-only line endings: balena splits on \\n only, so the file is one line")
+    for number, line in enumerate(lines, start=1):
+        # Fast path: nothing that could be a delimiter on this line.
+        if "%%" not in line and "<%" not in line:
+            out.append(line)
+            continue
+        if line.startswith("#"):
+            if _SCANNER.search(line):
+                notes.append(f"line {number} starts with '#': left untouched, references and all")
+            out.append(line)
+            continue
+        out.append(_render_line(line, number, variables, path, subs))
+    return TemplateResult("\n".join(out), tuple(subs), tuple(notes))
+
+
+def _render_line(
+    line: str,
+    number: int,
+    variables: Mapping[str, str],
+    path: str | None,
+    subs: list[Substitution],
+) -> str:
+    matches = list(_SCANNER.finditer(line))
+    # The builder compiles the whole line before running it, so code
+    # delimiters anywhere on the line are reported before any missing name.
+    for match in matches:
+        if match.group(2) is None:
+            raise TemplateSyntaxError(
+                f"{_snippet(match.group(0))!r} at column {match.start() + 1} is lodash template "
+                "code: balena's builder would run it as JavaScript "
+                + ("(HTML-escaped output)" if match.group(1) is not None else
+                   "(<%= %> is a syntax error there)" if match.group(3).startswith("=") else
+                   "(evaluated)")
+                + "; balena_lab does not run code",
+                path=path,
+                line=number,
+                column=match.start() + 1,
+                fix="remove '<%' ... '%>' from the template, or split the delimiter",
+            )
+    pieces: list[str] = []
+    last = 0
+    length = 0
+    for match in matches:
+        name = match.group(2)
+        literal = line[last : match.start()]
+        pieces.append(literal)
+        length += len(literal)
+        if name in variables:
+            value = str(variables[name])
+        elif name in JAVASCRIPT_GLOBALS:
+            raise TemplateSyntaxError(
+                f"%%{name}%% at column {match.start() + 1} names a JavaScript global: balena's "
+                f"builder would insert the text of JavaScript's {name} object, not an error",
+                path=path,
+                line=number,
+                column=match.start() + 1,
+                fix=f"pass a value for {name}, or do not use %%{name}%%",
+            )
+        else:
+            raise TemplateVariableError(
+                f"{name} is not defined (template variable %%{name}%% at column "
+                f"{match.start() + 1} has no value)",
+                variable=name,
+                path=path,
+                line=number,
+                column=match.start() + 1,
+                fix=f"pass it: --var {name}=VALUE",
+            )
+        subs.append(Substitution(number, match.start() + 1, name, value, length + 1))
+        pieces.append(value)
+        length += len(value)
+        last = match.end()
+    pieces.append(line[last:])
+    return "".join(pieces)

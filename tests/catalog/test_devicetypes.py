@@ -1,0 +1,69 @@
+"""The device type catalogue: lookup, aliases, suggestions, arch compatibility."""
+
+from __future__ import annotations
+
+import pytest
+
+from balena_lab.catalog import devicetypes
+from balena_lab.errors import BalenaLabError, ResolutionError, UnknownDeviceTypeError
+
+
+def test_catalogue_has_every_contract_device_type() -> None:
+    catalogue = devicetypes.all_device_types()
+    assert len(catalogue) == 145
+    counts: dict[str, int] = {}
+    for device in catalogue.values():
+        counts[device.arch] = counts.get(device.arch, 0) + 1
+    # The contracts' counts by arch (shared/data/device-types.yaml header).
+    assert counts == {"aarch64": 83, "amd64": 13, "armv7hf": 44, "i386": 2, "i386-nlp": 2,
+                      "rpi": 1}
+
+
+def test_lookup_by_slug_and_alias() -> None:
+    assert devicetypes.get_device_type("raspberrypi3").arch == "armv7hf"
+    by_alias = devicetypes.get_device_type("raspberrypi")
+    assert by_alias.slug == "raspberry-pi" and by_alias.arch == "rpi"
+    assert "raspberrypi" in by_alias.aliases
+
+
+def test_unknown_slug_suggests_nearest_names() -> None:
+    with pytest.raises(UnknownDeviceTypeError) as caught:
+        devicetypes.get_device_type("raspberypi4-64")
+    assert caught.value.suggestions[0] == "raspberrypi4-64"
+    assert "raspberrypi4-64" in str(caught.value)
+    assert caught.value.type == "unknown-device-type"
+    assert isinstance(caught.value, ResolutionError) and isinstance(caught.value, BalenaLabError)
+
+
+def test_nothing_close_gives_no_suggestion() -> None:
+    with pytest.raises(UnknownDeviceTypeError) as caught:
+        devicetypes.get_device_type("zzzzzzzzzzzz")
+    assert caught.value.suggestions == ()
+    assert "Did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize("device_arch,image_arch,ok", [
+    ("aarch64", "aarch64", True),
+    ("aarch64", "armv7hf", True),
+    ("aarch64", "rpi", True),
+    ("armv7hf", "rpi", True),
+    ("armv7hf", "aarch64", False),
+    ("rpi", "armv7hf", False),
+    ("amd64", "i386", False),  # balena's map has no x86 entry
+    ("amd64", "aarch64", False),
+])
+def test_arch_compatibility_follows_balena_sdk(device_arch: str, image_arch: str,
+                                               ok: bool) -> None:
+    assert devicetypes.arch_can_run(device_arch, image_arch) is ok
+
+
+def test_device_can_run_uses_its_arch() -> None:
+    pi4 = devicetypes.get_device_type("raspberrypi4-64")
+    assert pi4.can_run("armv7hf") and not pi4.can_run("amd64")
+    assert "balena-sdk" in devicetypes.ARCH_COMPATIBILITY_SOURCE
+
+
+def test_grouping_by_arch_covers_the_catalogue() -> None:
+    groups = devicetypes.device_types_by_arch()
+    assert sum(len(v) for v in groups.values()) == 145
+    assert all(d.arch == arch for arch, devices in groups.items() for d in devices)

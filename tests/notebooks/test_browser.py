@@ -1,0 +1,158 @@
+"""The masterclass in a real browser: JupyterLab, Debian's Chromium, Playwright.
+
+Starts JupyterLab on a free loopback port with a random token, in a scratch
+copy of ``notebooks/`` (its parameters cell set to ``build = False``, so the
+test needs no image builds), opens notebook 3, runs every cell, then chooses
+another device type in the picker's dropdown and checks that the rendered
+template changed. A screenshot is kept in ``artifacts/``. Playwright cannot
+download browsers here: it drives ``/usr/bin/chromium`` (Debian's package).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nbformat
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+NOTEBOOK = "03-templates.ipynb"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") is None,
+                       reason="no /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(base URL with token, notebook folder) of a JupyterLab started for this test."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    root = home / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    notebook = nbformat.read(root / NOTEBOOK, as_version=4)
+    params = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = params.source.replace("build = True", "build = False")
+    nbformat.write(notebook, root / NOTEBOOK)
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
+    log = (home / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--allow-root", "--LabApp.expose_app_in_browser=True",
+         "--MappingKernelManager.default_kernel_name=balena-lab"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n"
+                                       + (home / "jupyterlab.log").read_text()[-3000:]) from None
+                time.sleep(0.3)
+        yield f"{base}/lab/tree/{NOTEBOOK}?token={token}", root
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_changing_the_device_type_changes_the_rendered_template(
+    jupyterlab: tuple[str, Path],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, _ = jupyterlab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            try:
+                _run_and_change(page, url)
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "browser-03-templates-failure.png"))
+                raise
+        finally:
+            browser.close()
+
+
+def _run_and_change(page: Page, url: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url)
+    page.wait_for_function(
+        "() => window.jupyterapp && document.querySelector('.jp-Notebook')",
+        timeout=60_000)
+    # JupyterLab may ask which kernel to start: the notebook's own (the default).
+    try:
+        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    # Wait for the kernel, then run every cell as a teacher would (Run > Run All Cells).
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=60_000)
+    # Not awaited: the command's promise settles only when every cell has run.
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells');"
+                  " return true; }")
+    result = page.locator(".balena-lab-template-result").first
+    result.wait_for(timeout=30_000)
+    picker = page.locator(".balena-lab-device-type select").first
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        "?.getAttribute('data-status') === 'idle' && document.querySelectorAll("
+        "'.jp-InputArea-prompt').length > 0 && ![...document.querySelectorAll("
+        "'.jp-InputArea-prompt')].some(p => p.textContent.includes('[*]'))",
+        timeout=180_000)
+    picker.scroll_into_view_if_needed()
+    before = result.text_content() or ""
+    assert "raspberrypi4-64-debian" in before, before
+    labels = picker.locator("option").all_text_contents()
+    label = next((text for text in labels if "(raspberrypi3)" in text), "")
+    assert "armv7hf" in label, labels[:60]  # the picker shows the arch
+    picker.select_option(label=label)
+    page.wait_for_function(
+        "() => document.querySelector('.balena-lab-template-result')"
+        ".textContent.includes('raspberrypi3-debian')", timeout=30_000)
+    after = result.text_content() or ""
+    assert after != before
+    assert "raspberrypi3-debian" in after and "armv7hf" in after
+    result.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-03-templates.png"), full_page=False)

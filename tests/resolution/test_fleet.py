@@ -1,0 +1,61 @@
+"""balena_lab.resolution.fleet: the picker's search, the precedence matrix, the mixed-fleet check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from balena_lab.catalog import devicetypes
+from balena_lab.resolution.fleet import mixed_fleet, precedence_matrix, search_device_types
+
+
+def test_search_matches_name_slug_and_alias_and_filters_by_arch() -> None:
+    assert [d.slug for d in search_device_types("intel nuc")] == ["intel-nuc"]
+    assert "raspberrypi3" in [d.slug for d in search_device_types("RaspberryPi3")]
+    assert all(d.arch == "aarch64" for d in search_device_types("", "aarch64"))
+    assert len(search_device_types()) == len(devicetypes.all_device_types())
+    assert search_device_types("raspberrypi4", "amd64") == []
+
+
+def test_search_puts_slug_prefix_matches_first() -> None:
+    found = [d.slug for d in search_device_types("raspberrypi")]
+    assert all(slug.startswith("raspberrypi") for slug in found[:3])
+
+
+def test_matrix_follows_the_page_example(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile.template").write_text("FROM balenalib/%%BALENA_ARCH%%-debian\n")
+    (tmp_path / "Dockerfile.raspberrypi3").write_text("FROM debian\n")
+    matrix = precedence_matrix(tmp_path)
+    assert len(matrix.rows) == len(devicetypes.all_device_types())
+    assert matrix.for_device("raspberrypi3").source == "Dockerfile.raspberrypi3"
+    assert matrix.for_device("raspberrypi3").kind == "arch-specific"
+    assert matrix.for_device("intel-nuc").source == "Dockerfile.template"
+    assert "Dockerfile.raspberrypi3 (arch-specific)" in matrix.groups()["armv7hf"]
+    assert "armv7hf" in str(matrix) and "<table>" in matrix._repr_html_()
+
+
+def test_matrix_arch_file_and_errors(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile.aarch64").write_text("FROM debian\n")
+    matrix = precedence_matrix(tmp_path)
+    assert matrix.for_device("raspberrypi4-64").source == "Dockerfile.aarch64"
+    assert matrix.for_device("intel-nuc").error == "no-dockerfile"
+    assert matrix.for_device("intel-nuc").outcome == "error: no-dockerfile"
+
+
+def test_machine_name_serves_only_the_fleet_device_type() -> None:
+    fleet = mixed_fleet("FROM balenalib/%%BALENA_MACHINE_NAME%%-debian\n", "raspberrypi3",
+                        ["raspberrypi3", "beaglebone-black", "intel-nuc"])
+    by_slug = {m.device_type: m for m in fleet.members}
+    assert by_slug["raspberrypi3"].correct
+    assert by_slug["beaglebone-black"].got == "FROM balenalib/raspberrypi3-debian"
+    assert by_slug["beaglebone-black"].wanted == "FROM balenalib/beaglebone-black-debian"
+    assert not by_slug["beaglebone-black"].correct
+    assert not by_slug["intel-nuc"].runs
+    assert not fleet.all_correct and "<b>no</b>" in fleet._repr_html_()
+
+
+def test_arch_serves_every_compatible_device() -> None:
+    fleet = mixed_fleet("# comment\nFROM balenalib/%%BALENA_ARCH%%-debian\n", "raspberrypi3",
+                        ["raspberrypi3", "beaglebone-black", "raspberrypi4-64"])
+    assert fleet.line == "FROM balenalib/%%BALENA_ARCH%%-debian"
+    assert fleet.all_correct
+    assert {m.got for m in fleet.members} == {"FROM balenalib/armv7hf-debian"}
