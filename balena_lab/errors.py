@@ -133,6 +133,10 @@ class ResolutionError(InputError):
     #: set by the resolver on the instance it raises
     candidates: tuple[object, ...] = ()
 
+    def to_dict(self) -> dict[str, str]:
+        """``{"type", "message"}``: the ``error`` object of the CLI's JSON contracts."""
+        return {"type": self.type, "message": self.message}
+
 
 class NoDockerfileError(ResolutionError):
     """No Dockerfile, template, arch-specific file or package.json to build."""

@@ -4,7 +4,7 @@ Three measurements, each side by side in one run on the same engine:
 
 1. ``balena_lab.builder.build.build()`` against ``docker build`` (the Docker CLI, classic
    builder) on the same project, fully cached and with ``--no-cache``;
-2. build-context packing: ``balena_lab.context.archive.create()`` against
+2. build-context packing: ``balena_lab.context.build_context.create()`` against
    docker-py's own ``docker.utils.build.tar()`` on a large tree (20,000 files,
    hundreds of MB, most of it in an ignored ``node_modules``);
 3. the same Dockerfile built natively (amd64) and under QEMU (aarch64).
@@ -28,7 +28,7 @@ from pathlib import Path
 import docker.utils.build
 
 from balena_lab.builder.build import build
-from balena_lab.context import archive as buildcontext
+from balena_lab.context import archive as build_context
 from balena_lab.context import dockerignore
 from balena_lab.engine.client import connect
 
@@ -126,7 +126,7 @@ def main() -> None:
         patterns = [str(p) for p in dockerignore.read(tree / ".dockerignore")]
 
         def ours() -> None:
-            archive, _ = buildcontext.create(tree)
+            archive, _ = build_context.create(tree)
             archive.close()
 
         def docker_py() -> None:
@@ -134,7 +134,7 @@ def main() -> None:
 
         n = max(3, args.repeat // 2)
         rows.append((f"context of 20,000 files ({size / 1e6:.0f} MB, 95% ignored)",
-                     "buildcontext.create()", fmt(timed(ours, n)),
+                     "build_context.create()", fmt(timed(ours, n)),
                      "docker-py utils.build.tar(): " + fmt(timed(docker_py, n))))
 
         for arch in ("amd64", "aarch64"):

@@ -1,9 +1,10 @@
 """Real builds, through the Docker SDK, for a device type's arch.
 
-``iter_build`` resolves the project as balena would (:mod:`.resolution`),
-packs the build context (:mod:`.buildcontext`), and builds on the local
-engine for the arch's platform, yielding :mod:`events <.buildevents>` as it
-goes; ``build`` runs it to the end and returns the
+``iter_build`` resolves the project as balena would
+(:mod:`balena_lab.resolution`), checks its base images (:mod:`.base_check`),
+packs the build context (:mod:`balena_lab.context.archive`), and builds on
+the local engine for the arch's platform, yielding :mod:`events <.events>`
+as it goes; ``build`` runs it to the end and returns the
 :class:`~balena_lab.builder.events.BuildResult`.
 
 Guarantees:
@@ -23,64 +24,48 @@ Guarantees:
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import docker
 import docker.errors
 import requests.exceptions
 
-from ..catalog.arches import Arch, get_arch
-from ..context import archive as buildcontext
+from ..catalog.arches import get_arch
+from ..context import archive
 from ..dockerfile import parse as parse_dockerfile
-from ..engine import baseimages, standins
+from ..engine import names, standins
 from ..engine.client import START_ENGINE_FIX, connect
 from ..engine.emulation import require_emulation
-from ..errors import BaseImageMissing, BuildError, BuildStepFailed, EngineUnreachable
+from ..errors import BuildError, BuildStepFailed, EngineUnreachable
 from ..resolution.resolver import Resolution, resolve
+from .base_check import apply_stand_ins, check_base_images
 from .events import (
     BuildEvent,
     BuildFinished,
     BuildResult,
     ContextReady,
     Notice,
+    SourceLine,
     StandIn,
     StepOutput,
 )
-from .log import BuildLogReader, SourceLine
+from .log import BuildLogReader
 
-BUILD_KIND = "build"
 #: Set to 1 to use local stand-ins for upstream FROM images without asking each time.
 STAND_INS_ENV = "BALENA_LAB_STAND_INS"
-_NOT_TAG_CHARS = re.compile(r"[^a-z0-9]+")
-
-
-def _name_component(text: str, fallback: str) -> str:
-    """A valid repository path component: lower-case alphanumerics joined by single dashes."""
-    return _NOT_TAG_CHARS.sub("-", text.lower()).strip("-") or fallback
-
-
-def default_tag(project_dir: str | Path, device_type: str, service: str = "main") -> str:
-    """``balena-lab/<project>[-<service>]:<device type>``, always a valid image name."""
-    name = _name_component(Path(project_dir).resolve().name, "project")
-    if service != "main":
-        name = f"{name}-{_name_component(service, 'service')}"
-    return f"{baseimages.NAMESPACE}{name}:{_name_component(device_type, 'device')}"
 
 
 def build_labels(resolution: Resolution, service: str) -> dict[str, str]:
     return {
-        baseimages.MANAGED_LABEL: "true",
-        baseimages.KIND_LABEL: BUILD_KIND,
-        f"{baseimages.LABEL}.service": service,
-        f"{baseimages.LABEL}.device-type": resolution.device_type,
-        f"{baseimages.LABEL}.arch": resolution.arch,
-        f"{baseimages.LABEL}.resolved-kind": resolution.kind,
-        f"{baseimages.LABEL}.source": resolution.source,
+        names.MANAGED_LABEL: "true",
+        names.KIND_LABEL: names.BUILD_KIND,
+        f"{names.LABEL}.service": service,
+        f"{names.LABEL}.device-type": resolution.device_type,
+        f"{names.LABEL}.arch": resolution.arch,
+        f"{names.LABEL}.resolved-kind": resolution.kind,
+        f"{names.LABEL}.source": resolution.source,
     }
 
 
@@ -102,151 +87,6 @@ def with_labels(dockerfile: str, labels: Mapping[str, str]) -> str | None:
 
     pairs = " ".join(f"{quote(k)}={quote(v)}" for k, v in labels.items())
     return dockerfile + ("" if dockerfile.endswith("\n") else "\n") + f"LABEL {pairs}\n"
-
-
-@dataclass(frozen=True)
-class _From:
-    line: int
-    end_line: int
-    written: str  # the image as the line writes it, maybe with $ARG references
-    image: str  # after the meta ARGs are expanded, as Docker does for FROM
-
-
-_ARG_REF = re.compile(r"\$(?:\{(\w+)(?::([-+])([^}]*))?\}|(\w+))")
-
-
-def expand_args(text: str, values: Mapping[str, str | None]) -> str:
-    """``$NAME``, ``${NAME}``, ``${NAME:-word}`` and ``${NAME:+word}`` as Docker expands them
-    in FROM (an unset name becomes the empty string)."""
-    def replace(match: re.Match[str]) -> str:
-        name = match[1] or match[4]
-        value = values.get(name) or ""
-        if match[2] == "-":
-            return value or match[3]
-        if match[2] == "+":
-            return match[3] if value else ""
-        return value
-
-    return _ARG_REF.sub(replace, text)
-
-
-def _from_images(
-    dockerfile: str, path: str = "Dockerfile", build_args: Mapping[str, str] | None = None
-) -> list[_From]:
-    """Every FROM that names an image: not a build stage, not scratch.
-
-    ``ARG``s before the first FROM are the only ones a FROM can use; their defaults,
-    overridden by ``build_args``, are expanded as the engine will expand them.
-    """
-    stages: set[str] = set()
-    meta: dict[str, str | None] = {}
-    seen_from = False
-    found = []
-    for instruction in parse_dockerfile(dockerfile, path=path).instructions:
-        if instruction.name == "ARG" and not seen_from:
-            for word in instruction.args:
-                name, sep, default = word.partition("=")
-                meta[name] = (build_args or {}).get(name, default if sep else None)
-            continue
-        if instruction.name != "FROM" or not instruction.args:
-            continue
-        seen_from = True
-        written = instruction.args[0]
-        image = expand_args(written, meta) if "$" in written else written
-        if image and image.lower() not in stages and image != "scratch":
-            found.append(_From(instruction.start_line, instruction.end_line, written, image))
-        if len(instruction.args) >= 3 and instruction.args[1].lower() == "as":
-            stages.add(instruction.args[2].lower())
-    return found
-
-
-def apply_stand_ins(
-    dockerfile: str, arch: Arch, *, path: str = "Dockerfile",
-    build_args: Mapping[str, str] | None = None,
-) -> tuple[str, list[StandIn]]:
-    """Replace upstream ``FROM`` images by local stand-ins, line for line.
-
-    An image written with ARG references is judged by what it expands to, and the
-    whole written reference is replaced.
-    """
-    lines = dockerfile.split("\n")
-    replaced: list[StandIn] = []
-    for item in _from_images(dockerfile, path, build_args):
-        local = standins.stand_in_for(item.image, arch)
-        if local is None:
-            continue
-        # The image name may sit on a continuation line: replace it where it is.
-        for index in range(item.line - 1, item.end_line):
-            if item.written in lines[index]:
-                lines[index] = lines[index].replace(item.written, local, 1)
-                replaced.append(StandIn(item.line, item.image, local))
-                break
-    return "\n".join(lines), replaced
-
-
-def _image_attrs(
-    client: docker.DockerClient, image: str, where: str
-) -> dict[str, Any] | None:
-    try:
-        return client.images.get(image).attrs  # type: ignore[no-any-return]
-    except docker.errors.ImageNotFound:
-        return None
-    except docker.errors.APIError as error:  # e.g. an invalid reference such as "Debian:12"
-        raise BaseImageMissing(f"{where}: FROM {image}: {error.explanation}", image=image,
-                               fix="image names are lower case: name[:tag]") from None
-
-
-def _try_pull(client: docker.DockerClient, image: str, arch: Arch) -> dict[str, Any] | None:
-    try:
-        client.api.pull(image, platform=arch.docker_platform)
-        return client.images.get(image).attrs  # type: ignore[no-any-return]
-    except (docker.errors.APIError, requests.exceptions.RequestException):
-        return None
-
-
-def _check_base_images(
-    client: docker.DockerClient, dockerfile: str, arch: Arch, source: str,
-    build_args: Mapping[str, str] | None = None,
-) -> None:
-    """Every FROM image present for the arch (pulled if it can be); else BaseImageMissing."""
-    for item in _from_images(dockerfile, source, build_args):
-        where = f"{source}:{item.line}"
-        attrs = _image_attrs(client, item.image, where)
-        if attrs is not None and not arch.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
-            # Present for another platform: a registry may still have ours.
-            attrs = _try_pull(client, item.image, arch) or attrs
-            if not arch.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
-                found = "/".join(p for p in (attrs.get("Architecture"), attrs.get("Variant")) if p)
-                raise BaseImageMissing(
-                    f"{where}: FROM {item.image} is a {found} image here, "
-                    f"but this build is for {arch.name} ({arch.docker_platform})",
-                    image=item.image, stand_ins=_offers(client, arch),
-                    fix=f"use an image of the {arch.name} arch, e.g. {baseimages.image_tag(arch)}",
-                )
-            continue
-        if attrs is not None or _try_pull(client, item.image, arch) is not None:
-            continue
-        offers = _offers(client, arch)
-        suggestion = standins.stand_in_for(item.image, arch)
-        fix = (f"build with stand-ins (--stand-ins, or stand_ins=True): {item.image} -> {suggestion}"
-               if suggestion else f"write FROM {baseimages.image_tag(arch)} (a local image)")
-        raise BaseImageMissing(
-            f"{where}: FROM {item.image}: the image is not on this engine and cannot be "
-            f"pulled (no registry answers). Local images for {arch.name}: "
-            + (", ".join(offers) or "none yet (run balena-lab images bootstrap)"),
-            image=item.image, stand_ins=offers, fix=fix,
-        )
-
-
-def _offers(client: docker.DockerClient, arch: Arch) -> tuple[str, ...]:
-    local = [b.tag for b in baseimages.list_base_images(client) if b.arch == arch.image_arch]
-    for tag in (standins.node_tag(arch), standins.node_tag(arch, onbuild=True)):
-        try:
-            client.images.get(tag)
-            local.append(tag)
-        except docker.errors.ImageNotFound:
-            pass
-    return tuple(local)
 
 
 def _sources(resolution: Resolution, dockerfile: str) -> list[SourceLine | None]:
@@ -308,21 +148,22 @@ def iter_build(
                                   f"stand-in {item.local} (asked for)")
             for line in standins.ensure(client, item.local, target):
                 yield StepOutput(service, 0, line)
-    _check_base_images(client, text, target, resolution.source, build_args)
+    check_base_images(client, text, target, resolution.source, build_args)
 
     all_labels = {**build_labels(resolution, service), **(labels or {})}
     sent_text = with_labels(text, all_labels)
-    archive, summary = buildcontext.create(
+    tar, summary = archive.create(
         resolution.project_dir, dockerfile_name=resolution.dockerfile_name,
         dockerfile_text=sent_text if sent_text is not None else text)
     yield ContextReady(service, summary)
 
-    tag = tag or default_tag(resolution.project_dir, resolution.device_type, service)
+    tag = tag or names.image_tag(resolution.project_dir, resolution.device_type,
+                                 resolution.arch, service=service)
     reader = BuildLogReader(service, _sources(resolution, text))
     try:
-        with archive:
+        with tar:
             stream = client.api.build(
-                fileobj=archive, custom_context=True, dockerfile=resolution.dockerfile_name,
+                fileobj=tar, custom_context=True, dockerfile=resolution.dockerfile_name,
                 tag=tag, platform=target.docker_platform,
                 labels=all_labels if sent_text is None else None,
                 buildargs=dict(build_args or {}), nocache=no_cache, rm=True, forcerm=True,

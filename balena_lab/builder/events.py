@@ -10,7 +10,10 @@ A build is a stream of events, every one tagged with its service::
     BuildFinished     the result (image, size, layers, arch, time)
     ReleaseFinished   every service of a multi-service release, built
 
-Widgets and the CLI render these; nothing here talks to Docker.
+Each event's ``str()`` is its one text form, the line (or lines) the CLI
+prints, the build widget logs and a notebook shows; an event of a service
+other than ``main`` starts every line with ``[service] ``.  Nothing here
+talks to Docker.
 """
 
 from __future__ import annotations
@@ -21,39 +24,79 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..context.archive import ContextSummary
-    from .log import SourceLine
 
 
 @dataclass(frozen=True)
-class Notice:
+class SourceLine:
+    """Where a step's instruction stands in the file the learner wrote."""
+
+    path: str
+    line: int
+    end_line: int
+    text: str
+
+
+class _Event:
+    """The text form every event shares: its own text, each line led by its service."""
+
+    service: str
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        if self.service == "main":
+            return self.text()
+        prefix = f"[{self.service}] "
+        return prefix + self.text().replace("\n", "\n" + prefix)
+
+
+@dataclass(frozen=True)
+class Notice(_Event):
     service: str
     message: str
 
+    def text(self) -> str:
+        return f"note: {self.message}"
+
 
 @dataclass(frozen=True)
-class ContextReady:
+class ContextReady(_Event):
     service: str
     summary: ContextSummary
 
+    def text(self) -> str:
+        return str(self.summary)
+
 
 @dataclass(frozen=True)
-class StepStarted:
+class StepStarted(_Event):
     service: str
     number: int
     total: int
     instruction: str  # as the engine shows it (after substitution)
     source: SourceLine | None  # where it stands in the learner's file
 
+    def text(self) -> str:
+        if self.source is None:  # the LABEL step balena_lab appends
+            return (f"Step {self.number}/{self.total}  added by balena-lab  "
+                    "LABEL io.balena-lab.* (image labels)")
+        return (f"Step {self.number}/{self.total}  {self.source.path}:{self.source.line}  "
+                f"{self.instruction}")
+
 
 @dataclass(frozen=True)
-class StepOutput:
+class StepOutput(_Event):
     service: str
     number: int
     line: str
 
+    def text(self) -> str:
+        return f"  | {self.line}"
+
 
 @dataclass(frozen=True)
-class StepFinished:
+class StepFinished(_Event):
     service: str
     number: int
     total: int
@@ -62,6 +105,9 @@ class StepFinished:
     cached: bool
     seconds: float
     layer: str | None
+
+    def text(self) -> str:
+        return "  -> cached" if self.cached else f"  -> done in {self.seconds:.2f}s"
 
 
 @dataclass(frozen=True)
@@ -135,9 +181,12 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
-class BuildFinished:
+class BuildFinished(_Event):
     service: str
     result: BuildResult
+
+    def text(self) -> str:
+        return f"built {self.result.tag} ({self.result.arch}) in {self.result.seconds:.2f} s"
 
 
 @dataclass(frozen=True)
@@ -156,9 +205,13 @@ class ReleaseResult:
 
 
 @dataclass(frozen=True)
-class ReleaseFinished:
+class ReleaseFinished(_Event):
     service: str  # always "release"
     result: ReleaseResult
+
+    def text(self) -> str:
+        return (f"built {len(self.result.services)} service(s) "
+                f"({', '.join(self.result.services)}) in {self.result.seconds:.2f} s")
 
 
 BuildEvent = (

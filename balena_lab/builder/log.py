@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .events import BuildEvent, StepFinished, StepOutput, StepStarted
+from .events import BuildEvent, SourceLine, StepFinished, StepOutput, StepStarted
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12})$")
@@ -28,16 +28,6 @@ _EXIT_CODE = re.compile(r"returned a non-zero code: (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # the builder paints a step's stderr red
 _NOISE = re.compile(r"^(Removing intermediate container [0-9a-f]+|Successfully built [0-9a-f]+|"
                     r"Successfully tagged .+| ---> \[Warning\].*)$")
-
-
-@dataclass(frozen=True)
-class SourceLine:
-    """Where a step's instruction stands in the file the learner wrote."""
-
-    path: str
-    line: int
-    end_line: int
-    text: str
 
 
 @dataclass

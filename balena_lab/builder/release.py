@@ -17,24 +17,14 @@ from typing import Any
 
 import docker
 
+from ..engine import names
 from ..engine.client import connect
 from ..errors import BalenaLabError
 from ..resolution.compose import Composition, compose
-from .build import default_tag, iter_build
+from .build import iter_build
 from .events import BuildEvent, BuildFinished, BuildResult, Notice, ReleaseFinished, ReleaseResult
 
 _DONE = object()
-
-
-def build_args_of(document: Mapping[str, Any], service: str) -> dict[str, str]:
-    """A service's ``build.args``, in either of compose's two forms."""
-    build = document.get("services", {}).get(service, {}).get("build")
-    args = build.get("args") if isinstance(build, Mapping) else None
-    if isinstance(args, Mapping):
-        return {str(k): "" if v is None else str(v) for k, v in args.items()}
-    if isinstance(args, list):
-        return dict(str(item).partition("=")[::2] for item in args)
-    return {}
 
 
 def iter_build_release(
@@ -74,8 +64,8 @@ def iter_build_release(
                     for event in iter_build(
                         service.resolution.project_dir, device_type, arch,
                         resolution=service.resolution, service=service.name, client=client,
-                        build_args=build_args_of(composition.document, service.name),
-                        tag=default_tag(project_dir, device_type, service.name),
+                        build_args=service.build_args,
+                        tag=names.image_tag(project_dir, device_type, arch, service=service.name),
                         no_cache=no_cache, stand_ins=stand_ins, labels=labels,
                     ):
                         events.put(event)
@@ -112,14 +102,3 @@ def iter_build_release(
         raise failures[0]
     ordered = {s.name: results[s.name] for s in to_build}
     yield ReleaseFinished("release", ReleaseResult(ordered, time.monotonic() - started))
-
-
-def build_release(project_dir: str | Path, device_type: str, arch: str | None = None,
-                  **options: Any) -> ReleaseResult:
-    """Build every service and return the release result."""
-    result: ReleaseResult | None = None
-    for event in iter_build_release(project_dir, device_type, arch, **options):
-        if isinstance(event, ReleaseFinished):
-            result = event.result
-    assert result is not None
-    return result

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any
 
-from ..builder import build as builder
-from ..builder import release
-from ..builder.events import (
-    BuildEvent,
-    BuildFinished,
-    ContextReady,
-    Notice,
-    ReleaseFinished,
-    StepFinished,
-    StepOutput,
-    StepStarted,
-)
-from ..errors import BuildStepFailed
-from ..resolution.compose import find_compose_file
 from ._args import key_value
 from ._output import print_json
 
@@ -40,7 +26,8 @@ def add_parser(subparsers: Any) -> None:
                         type=key_value, help="an extra build variable (repeatable)")
     parser.add_argument("--build-arg", action="append", default=[], metavar="KEY=VALUE",
                         type=key_value, help="a Docker build argument (repeatable)")
-    parser.add_argument("--tag", help="image name (default: balena-lab/<project>:<device-type>)")
+    parser.add_argument("--tag", help="image name (default: balena-lab/<project>:<device-type>, "
+                        "with -<arch> when --arch is not the device type's own)")
     parser.add_argument("--no-cache", action="store_true", help="do not use the build cache")
     parser.add_argument("--stand-ins", action="store_const", const=True, default=None,
                         help="replace upstream FROM images (debian, balenalib/...-node, "
@@ -55,56 +42,39 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run, _parser=parser)
 
 
-def show(event: BuildEvent, out: TextIO) -> None:
-    """One event as terminal lines."""
-    prefix = "" if event.service == "main" else f"[{event.service}] "
-    if isinstance(event, Notice):
-        print(f"{prefix}note: {event.message}", file=out, flush=True)
-    elif isinstance(event, ContextReady):
-        print(prefix + str(event.summary).replace("\n", "\n" + prefix), file=out, flush=True)
-    elif isinstance(event, StepStarted):
-        where = f"{event.source.path}:{event.source.line}" if event.source else "added by balena-lab"
-        shown = event.instruction if event.source else "LABEL io.balena-lab.* (image labels)"
-        print(f"{prefix}Step {event.number}/{event.total}  {where}  {shown}", file=out, flush=True)
-    elif isinstance(event, StepOutput):
-        print(f"{prefix}  | {event.line}", file=out, flush=True)
-    elif isinstance(event, StepFinished):
-        state = "cached" if event.cached else f"done in {event.seconds:.2f}s"
-        print(f"{prefix}  -> {state}", file=out, flush=True)
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..builder.build import iter_build
+    from ..builder.events import BuildFinished, ReleaseFinished
+    from ..builder.release import iter_build_release
+    from ..errors import BuildStepFailed
+    from ..resolution.compose import find_compose_file
+
     out = sys.stderr if args.json else sys.stdout
     variables = dict(args.var)
-    if find_compose_file(args.project) is not None:
+    multi = find_compose_file(args.project) is not None
+    if multi:
         if args.dockerfile or args.tag or args.build_arg:
             args._parser.error("--dockerfile, --tag and --build-arg are per service: "
                                "set them in docker-compose.yml")
-        events = release.iter_build_release(
+        events = iter_build_release(
             args.project, args.device_type, args.arch, variables=variables,
             no_cache=args.no_cache, stand_ins=args.stand_ins, jobs=args.jobs)
     else:
-        events = builder.iter_build(
+        events = iter_build(
             args.project, args.device_type, args.arch, dockerfile=args.dockerfile,
             variables=variables, build_args=dict(args.build_arg),
             tag=args.tag, no_cache=args.no_cache, stand_ins=args.stand_ins)
-    multi = find_compose_file(args.project) is not None
     try:
         for event in events:
-            if isinstance(event, ReleaseFinished):
-                if args.json:
-                    print_json(event.result.to_dict())
-                else:
-                    print("\n" + str(event.result))
-            elif isinstance(event, BuildFinished):
-                if multi:
-                    print(f"[{event.service}] built {event.result.tag}", file=out, flush=True)
-                elif args.json:
-                    print_json(event.result.to_dict())
-                else:
-                    print("\n" + str(event.result))
+            # The result of the whole command: one JSON document, or the result table.
+            final = isinstance(event, ReleaseFinished) or (
+                isinstance(event, BuildFinished) and not multi)
+            if final and args.json:
+                print_json(event.result.to_dict())
+            elif final:
+                print("\n" + str(event.result))
             else:
-                show(event, out)
+                print(event, file=out, flush=True)
     except BuildStepFailed as error:
         where = f" (service {error.service})" if error.service else ""
         print(f"balena-lab: build failed{where}: {error}", file=sys.stderr)

@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from ..engine import containers as runner
 from ._args import key_value, volume
 from ._output import print_json
 
@@ -30,11 +29,13 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engine.containers import run as run_container
+
     command = args.rest or args.command
     volumes = dict(args.volume)
     environment = dict(args.env)
     echo = None if args.json else (lambda line: print(line, flush=True))
-    result = runner.run(
+    result = run_container(
         args.image, command or None, timeout=args.timeout, volumes=volumes,
         environment=environment, privileged=args.privileged, host_network=args.host_network,
         on_output=echo,

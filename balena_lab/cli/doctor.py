@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..lessons import doctor
 from ._output import mark, print_json, table
 
 
@@ -21,6 +20,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lessons import doctor
+
     report = doctor.run_checks()
     if args.json:
         print_json(report.to_dict())

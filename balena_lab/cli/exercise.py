@@ -6,8 +6,7 @@ import argparse
 import ast
 from typing import Any
 
-from ..exercises import all_exercises, run_notebook
-from ..exercises.execution import DEFAULT_TIMEOUT
+from ..exercises.limits import DEFAULT_TIMEOUT
 from ._output import print_json
 
 EXIT_FAILED_CHECKS = 1
@@ -43,12 +42,16 @@ def _value(text: str) -> Any:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from ..exercises.catalog import all_exercises
+
     for exercise in all_exercises():
         print(f"{exercise.name:<24} {exercise.section:<30} notebooks/exercises/{exercise.notebook}")
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..exercises.headless import run_notebook
+
     parameters = {name: _value(value) for name, value in args.parameter}
     result = run_notebook(args.notebook, exercise=args.exercise, parameters=parameters,
                           timeout=args.timeout, output_dir=args.output,

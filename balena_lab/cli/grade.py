@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..exercises import grade
-from ..exercises.context import DEFAULT_BUILD_TIMEOUT
-from ..exercises.execution import DEFAULT_TIMEOUT
-from ..exercises.submission import SubmissionResult
+from ..exercises.limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from ..exercises.submission import SubmissionResult
 from ._output import print_json
 
 
@@ -33,6 +33,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..exercises.grading import grade
+
     def progress(result: SubmissionResult) -> None:
         if not args.json:
             print(f"  {result.learner}: {result.passed}/{result.total} {result.status}",

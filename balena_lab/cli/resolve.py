@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog.arches import all_arches
-from ..errors import ComposeError, InputError, ResolutionError
-from ..resolution.compose import find_compose_file, load_compose, service_folder
-from ..resolution.fleet import precedence_matrix
-from ..resolution.resolver import Resolution, resolve
 from ._args import key_value
 from ._output import print_json, table
+
+if TYPE_CHECKING:
+    from ..resolution.resolver import Resolution
 
 EXIT_RESOLUTION_ERROR = 1
 
@@ -52,47 +50,11 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run, _parser=parser)
 
 
-def error_type(error: ResolutionError | InputError) -> str:
-    """The contract's error type; a file that cannot be read at all gets the type of
-    what it is (balena's own message for a Dockerfile is "not found or is invalid")."""
-    if isinstance(error, ResolutionError):
-        return error.type
-    name = Path(error.path or "").name
-    if name == "package.json":
-        return "package-json"
-    if name.startswith("docker-compose"):
-        return "compose"
-    return "dockerfile-not-found"
-
-
-def error_object(error: ResolutionError | InputError) -> dict[str, Any]:
-    """The --json object for a failed resolution."""
-    candidates = [c.to_dict() for c in getattr(error, "candidates", ()) if hasattr(c, "to_dict")]
-    return {"kind": None, "source": None, "dockerfile_name": None, "dockerfile": None,
-            "candidates": candidates, "substitutions": [],
-            "error": {"type": error_type(error), "message": error.message}}
-
-
-def _service_target(args: argparse.Namespace) -> tuple[str, str | None, str]:
-    """(folder, dockerfile, service name) of ``--service`` in DIR's compose file."""
-    path = find_compose_file(args.dir)
-    if path is None:
-        raise ComposeError(f"--service {args.service}: {args.dir} has no docker-compose.yml",
-                           service=args.service)
-    services = load_compose(path)["services"]
-    if args.service not in services:
-        raise ComposeError(f"no service {args.service!r}; services: {', '.join(services)}",
-                           service=args.service, path=path)
-    spec = services[args.service]
-    if spec.get("build") is None:
-        raise ComposeError(f"service {args.service!r} has no build: (image only)",
-                           service=args.service, field="build", path=path)
-    folder = service_folder(Path(args.dir), path, args.service, spec)
-    dockerfile = spec["build"].get("dockerfile") if isinstance(spec["build"], dict) else None
-    return str(folder), args.dockerfile or dockerfile, args.service
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..errors import ResolutionError
+    from ..resolution.compose import find_service
+    from ..resolution.resolver import failure_to_dict, resolve
+
     variables = dict(args.var)
     if args.matrix:
         return _run_matrix(args, variables)
@@ -101,15 +63,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         folder, dockerfile, service = args.dir, args.dockerfile, "main"
         if args.service:
-            folder, dockerfile, service = _service_target(args)
+            path, build = find_service(args.dir, args.service)
+            folder, dockerfile, service = str(path), args.dockerfile or build.dockerfile, args.service
         resolution = resolve(folder, args.device_type, args.arch, dockerfile=dockerfile,
                              variables=variables, service_name=service)
-    except (ResolutionError, InputError) as error:
+    except ResolutionError as error:
         if args.json:
-            print_json(error_object(error))
+            print_json(failure_to_dict(error))
         else:
             print(f"balena-lab: resolution failed: {error}", file=sys.stderr)
-            _print_candidates(getattr(error, "candidates", ()))
+            _print_candidates(error.candidates)
         return EXIT_RESOLUTION_ERROR
     if args.json:
         print_json(resolution.to_dict())
@@ -139,16 +102,12 @@ def _explain(r: Resolution) -> None:
 
 
 def _run_matrix(args: argparse.Namespace, variables: dict[str, str]) -> int:
+    from ..resolution.fleet import precedence_matrix
+
     matrix = precedence_matrix(args.dir, arch=args.arch, dockerfile=args.dockerfile,
                                variables=variables)
     if args.json:
-        by_arch: dict[str, list[dict[str, Any]]] = {}
-        for row in matrix.rows:
-            error = {"type": row.error, "message": row.message} if row.error else None
-            by_arch.setdefault(row.arch, []).append(
-                {"device_type": row.device_type, "kind": row.kind, "source": row.source,
-                 "error": error})
-        print_json({"arches": by_arch})
+        print_json(matrix.to_dict())
     else:
         print(matrix)
     return EXIT_RESOLUTION_ERROR if any(row.error for row in matrix.rows) else 0

@@ -35,16 +35,9 @@ from .._version import __version__
 from ..catalog.arches import Arch, get_arch
 from ..errors import BaseImageError, BootstrapError
 from . import rootfs
+from .names import BASE_IMAGE_KIND, KIND_LABEL, LABEL, MANAGED_LABEL, NAMESPACE, STAND_IN_KIND
 
-#: Every image name balena_lab gives starts with this.
-NAMESPACE = "balena-lab/"
 REPOSITORY = f"{NAMESPACE}debian"
-LABEL = "io.balena-lab"
-#: Every image balena_lab makes carries this label; prune removes only these.
-MANAGED_LABEL = f"{LABEL}.managed"
-KIND_LABEL = f"{LABEL}.kind"
-BASE_IMAGE_KIND = "base-image"
-STAND_IN_KIND = "stand-in"
 
 #: The arches ``images bootstrap`` makes when none are named.
 DEFAULT_ARCHES: tuple[str, ...] = ("amd64", "aarch64", "armv7hf")

@@ -21,8 +21,8 @@ import docker.errors
 import requests.exceptions
 
 from ..errors import EngineUnreachable, RunError
-from .baseimages import KIND_LABEL, MANAGED_LABEL
 from .client import START_ENGINE_FIX, connect
+from .names import KIND_LABEL, MANAGED_LABEL, RUN_KIND
 
 _VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")  # Docker's rule for volume names
 
@@ -97,7 +97,7 @@ def run(
             environment=dict(environment or {}), privileged=privileged,
             network_mode="host" if host_network else None,
             volumes={name: {"bind": path, "mode": "rw"} for name, path in (volumes or {}).items()},
-            labels={MANAGED_LABEL: "true", KIND_LABEL: "run"},
+            labels={MANAGED_LABEL: "true", KIND_LABEL: RUN_KIND},
         )
     except docker.errors.APIError as error:
         raise RunError(f"cannot create a container of {image}: {error.explanation}") from None

@@ -36,10 +36,10 @@ import docker.errors
 
 from ..catalog.arches import Arch
 from ..errors import BaseImageMissing, BuildError
-from . import baseimages
+from . import baseimages, names
 
-NODE_REPOSITORY = f"{baseimages.NAMESPACE}node"
-STAND_IN_KIND = baseimages.STAND_IN_KIND
+NODE_REPOSITORY = f"{names.NAMESPACE}node"
+STAND_IN_KIND = names.STAND_IN_KIND
 
 # Local certificate authorities of the host (Debian keeps them in
 # /usr/local/share/ca-certificates) go into the Node.js stand-in, so that
@@ -101,7 +101,7 @@ def split_reference(reference: str) -> tuple[str, str]:
 def stand_in_for(reference: str, arch: Arch) -> str | None:
     """The local stand-in tag for an upstream image reference, or None if there is none."""
     name, tag = split_reference(reference)
-    if name.startswith(baseimages.NAMESPACE):
+    if name.startswith(names.NAMESPACE):
         return None
     if _NODE.match(name) and not any(d in name for d in _OTHER_DISTROS):
         onbuild = tag == "onbuild" or tag.endswith("-onbuild")
@@ -154,9 +154,9 @@ def _build(client: docker.DockerClient, dockerfile: str, tag: str, arch: Arch) -
             tar.add(cert, arcname=f"host-ca/{cert.name}", recursive=False)
     context.seek(0)
     labels = {
-        baseimages.MANAGED_LABEL: "true",
-        baseimages.KIND_LABEL: STAND_IN_KIND,
-        f"{baseimages.LABEL}.arch": arch.image_arch,
+        names.MANAGED_LABEL: "true",
+        names.KIND_LABEL: STAND_IN_KIND,
+        f"{names.LABEL}.arch": arch.image_arch,
     }
     log: list[str] = []
     for chunk in client.api.build(

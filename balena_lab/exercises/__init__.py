@@ -11,14 +11,15 @@ For a teacher::
     run_notebook("notebooks/exercises/04-templates-mixed-fleet.ipynb")
     grade("submissions/", "templates-mixed-fleet", jobs=2, output_dir="graded/")
 
-Modules, one job each: :mod:`.core` (checks, results, the registry),
+Modules, one job each: :mod:`.core` (checks, results, exercises),
 :mod:`.context` (an answer as a project: resolve, build, run, memoized),
 :mod:`.answers` (variables to files; running the checks), :mod:`.catalog`
-(the exercises and their checks), :mod:`.selfcheck` (what notebooks call),
-:mod:`.notebook` (cells by tag, grading copies), :mod:`.runner` (papermill
-with a time limit), :mod:`.submission` (one learner), :mod:`.worker` (one
-learner in a process of its own), :mod:`.grading` (the class, in parallel),
-:mod:`.report` (CSV and HTML).
+(the exercises and their checks, by name), :mod:`.selfcheck` (what
+notebooks call), :mod:`.notebook` (cells by tag, grading copies),
+:mod:`.execution` (papermill with a time limit), :mod:`.headless` (one
+notebook run and checked), :mod:`.submission` (one learner), :mod:`.worker`
+(one learner in a process of its own), :mod:`.grading` (the class, in
+parallel), :mod:`.report` (CSV and HTML).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _EXPORTS = {
     "Answer": "answers", "collect_answer": "answers", "run_checks": "answers",
     "CheckOptions": "context",
     "Check": "core", "CheckFailed": "core", "CheckReport": "core", "CheckResult": "core",
-    "Exercise": "core", "all_exercises": "core", "get_exercise": "core",
+    "Exercise": "core", "all_exercises": "catalog", "get_exercise": "catalog",
     "grade": "grading",
     "ClassReport": "report",
     "run_notebook": "headless",
@@ -63,16 +64,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .answers import Answer, collect_answer, run_checks
+    from .catalog import all_exercises, get_exercise
     from .context import CheckOptions
-    from .core import (
-        Check,
-        CheckFailed,
-        CheckReport,
-        CheckResult,
-        Exercise,
-        all_exercises,
-        get_exercise,
-    )
+    from .core import Check, CheckFailed, CheckReport, CheckResult, Exercise
     from .grading import grade
     from .headless import run_notebook
     from .report import ClassReport

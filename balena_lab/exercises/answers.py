@@ -21,7 +21,8 @@ from ..errors import BalenaLabError
 
 if TYPE_CHECKING:
     from .context import CheckOptions
-from .core import CheckFailed, CheckReport, CheckResult, Exercise, get_exercise
+from .catalog import get_exercise
+from .core import CheckFailed, CheckReport, CheckResult, Exercise
 
 MAX_DETAIL = 700
 FILES_VARIABLE = "*"

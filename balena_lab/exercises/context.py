@@ -31,17 +31,17 @@ import docker.errors
 
 from ..builder.build import build
 from ..builder.events import BuildResult
-from ..engine import baseimages
+from ..engine import names
 from ..engine.client import connect
 from ..engine.containers import RunResult, run
 from ..errors import BalenaLabError, BuildError
 from ..resolution.resolver import Resolution, resolve
+from .limits import DEFAULT_BUILD_TIMEOUT
 
-SUBMISSION_LABEL = f"{baseimages.LABEL}.submission"
-EXERCISE_LABEL = f"{baseimages.LABEL}.exercise"
-GRADING_RUN_LABEL = f"{baseimages.LABEL}.grading-run"
+SUBMISSION_LABEL = f"{names.LABEL}.submission"
+EXERCISE_LABEL = f"{names.LABEL}.exercise"
+GRADING_RUN_LABEL = f"{names.LABEL}.grading-run"
 _SAFE = re.compile(r"[^a-z0-9._-]+")
-DEFAULT_BUILD_TIMEOUT = 240.0  # seconds one build inside a check may take
 
 
 def safe_name(text: str) -> str:
@@ -116,8 +116,9 @@ class CheckContext:
                             lambda: resolve(self.project, device_type, arch))
 
     def image_tag(self, device_type: str) -> str:
-        return (f"{baseimages.NAMESPACE}exercise-{safe_name(self.exercise)}-"
-                f"{safe_name(self.options.submission)}:{safe_name(device_type)}")
+        repository = (f"{names.NAMESPACE}exercise-{safe_name(self.exercise)}-"
+                      f"{safe_name(self.options.submission)}")
+        return names.image_tag(self.project, device_type, repository_name=repository)
 
     def build(self, device_type: str) -> BuildResult:
         """A real build for ``device_type`` (upstream FROM names mapped to local stand-ins),

@@ -9,8 +9,7 @@ so that it nudges without giving the answer away.
 
 An :class:`Exercise` names the page section it teaches, the variables the
 learner's cells define (each becomes a file of the project), the files the
-exercise gives, and its checks, in order.  Exercises register themselves in
-:data:`EXERCISES` when :mod:`.catalog` is imported.
+exercise gives, and its checks, in order.  :mod:`.catalog` lists them.
 """
 
 from __future__ import annotations
@@ -20,8 +19,6 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-
-from ..errors import ExerciseError
 
 if TYPE_CHECKING:
     from .context import CheckContext
@@ -160,40 +157,16 @@ class Exercise:
     stamped: Callable[[str], Mapping[str, str]] | None = field(
         default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        ids = [c.id for c in self.checks]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{self.name}: duplicate check ids")
+        for check in self.checks:
+            if set(check.after) - set(ids[: ids.index(check.id)]):
+                raise ValueError(f"{self.name}/{check.id}: 'after' names later or unknown checks")
+
     def check(self, id: str) -> Check:
         for check in self.checks:
             if check.id == id:
                 return check
         raise KeyError(id)
-
-
-EXERCISES: dict[str, Exercise] = {}
-
-
-def register(exercise: Exercise) -> Exercise:
-    ids = [c.id for c in exercise.checks]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"{exercise.name}: duplicate check ids")
-    for check in exercise.checks:
-        unknown = set(check.after) - set(ids[: ids.index(check.id)])
-        if unknown:
-            raise ValueError(f"{exercise.name}/{check.id}: 'after' names later or unknown checks")
-    EXERCISES[exercise.name] = exercise
-    return exercise
-
-
-def get_exercise(name: str) -> Exercise:
-    """The exercise called ``name``; :class:`ExerciseError` naming the known ones otherwise."""
-    from . import catalog  # noqa: F401  (registers the exercises)
-
-    try:
-        return EXERCISES[name]
-    except KeyError:
-        known = ", ".join(sorted(EXERCISES))
-        raise ExerciseError(f"no exercise called {name!r}", fix=f"use one of: {known}") from None
-
-
-def all_exercises() -> tuple[Exercise, ...]:
-    from . import catalog  # noqa: F401
-
-    return tuple(sorted(EXERCISES.values(), key=lambda e: e.notebook))

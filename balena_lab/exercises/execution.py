@@ -25,12 +25,12 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from .limits import DEFAULT_TIMEOUT
 from .notebook import KERNEL_NAME, ExecutionFacts, inspect_executed
 
 # papermill logs every cell at INFO; a grading run of thirty notebooks wants none of it.
 logging.getLogger("papermill").setLevel(logging.WARNING)
 
-DEFAULT_TIMEOUT = 300.0  # seconds a whole notebook may run (kernel start included)
 START_TIMEOUT = 60  # seconds a kernel may take to start
 
 

@@ -29,9 +29,9 @@ from queue import Empty, Queue
 import psutil
 
 from ..errors import GradingError
-from .context import DEFAULT_BUILD_TIMEOUT, GRADING_RUN_LABEL, remove_images
-from .core import get_exercise
-from .execution import DEFAULT_TIMEOUT
+from .catalog import get_exercise
+from .context import GRADING_RUN_LABEL, remove_images
+from .limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
 from .report import ClassReport, write_reports
 from .submission import SubmissionResult, not_checked
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import ExerciseError
 from .context import GRADING_RUN_LABEL, remove_images, safe_name
-from .execution import DEFAULT_TIMEOUT
+from .limits import DEFAULT_TIMEOUT
 from .notebook import exercise_of, read_notebook
 from .submission import SubmissionResult, grade_submission
 

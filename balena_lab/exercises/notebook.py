@@ -28,7 +28,8 @@ from typing import Any
 import nbformat
 
 from ..errors import NotebookError
-from .core import Exercise, get_exercise
+from .catalog import get_exercise
+from .core import Exercise
 
 PARAMETERS_TAG = "parameters"
 ANSWER_PREFIX = "answer-"

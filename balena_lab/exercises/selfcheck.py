@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import collect_answer, run_checks
+from .catalog import get_exercise
 from .context import GRADING_RUN_LABEL, CheckOptions, remove_images
-from .core import CheckReport, get_exercise
+from .core import CheckReport
 
 #: Set to 1 by the grader in the environment of every kernel it starts.
 GRADING_ENV = "BALENA_LAB_GRADING"

@@ -22,9 +22,11 @@ from typing import Any
 
 from ..errors import NotebookError
 from .answers import read_answer, run_checks
-from .context import DEFAULT_BUILD_TIMEOUT, CheckOptions
-from .core import CheckReport, CheckResult, Exercise, get_exercise
-from .execution import DEFAULT_TIMEOUT, execute
+from .catalog import get_exercise
+from .context import CheckOptions
+from .core import CheckReport, CheckResult, Exercise
+from .execution import execute
+from .limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
 from .notebook import exercise_of, grading_copy, missing_cells, read_notebook
 from .selfcheck import GRADING_ENV
 

@@ -18,8 +18,6 @@ looks, in this order, and takes the first folder that has the project:
 When none has it, :class:`ProjectsNotFound` says every place it looked and
 how to point at the right one.
 
-:func:`image_tag` names the images the lessons build, one tag per device type
-and arch, so that a tag never points at an image of another arch.
 """
 
 from __future__ import annotations
@@ -27,9 +25,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..builder.build import default_tag
-from ..catalog import devicetypes
-from ..catalog.arches import get_arch
 from ..errors import ProjectsNotFound
 
 #: A notebooks folder (the one that holds ``projects/``); overrides every guess.
@@ -78,19 +73,3 @@ def masterclass_projects() -> Path:
         if all((folder / name).is_dir() for name in PROJECTS):
             return folder
     raise ProjectsNotFound(", ".join(PROJECTS), looked, env=NOTEBOOKS_ENV)
-
-
-def image_tag(project_dir: str | Path, device_type: str, arch: str | None = None, *,
-              repository: str | None = None) -> str:
-    """``<repository>:<device type>[-<arch>]`` for a build of ``project_dir``.
-
-    The repository defaults to ``balena-lab/<project folder>`` (as
-    :func:`balena_lab.builder.build.default_tag`); the arch is added only when it is
-    not the device type's own, so a build with an arch override never
-    replaces the device type's usual image.
-    """
-    device = devicetypes.get_device_type(device_type)
-    name, _, version = default_tag(project_dir, device.slug).rpartition(":")
-    if arch is not None and get_arch(arch).name != device.arch:
-        version = f"{version}-{get_arch(arch).name}"
-    return f"{repository or name}:{version}"

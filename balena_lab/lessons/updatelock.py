@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import docker
 import docker.errors
 
-from ..engine.baseimages import LABEL, MANAGED_LABEL
 from ..engine.client import connect
+from ..engine.names import LABEL, MANAGED_LABEL
 from ..errors import RunError
 
 LOCK_DIR = "/tmp/balena"

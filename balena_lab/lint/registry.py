@@ -14,6 +14,7 @@ from typing import Any
 
 from .._data import load
 from ..dockerfile.model import Dockerfile, Instruction
+from ..dockerfile.stages import stages
 from .report import Severity
 
 
@@ -27,16 +28,8 @@ class Context:
 
     def stages(self) -> Iterator[list[Instruction]]:
         """The instructions of each build stage (what precedes the first FROM is dropped)."""
-        stage: list[Instruction] | None = None
-        for instruction in self.dockerfile.instructions:
-            if instruction.name == "FROM":
-                if stage is not None:
-                    yield stage
-                stage = []
-            if stage is not None:
-                stage.append(instruction)
-        if stage is not None:
-            yield stage
+        for stage in stages(self.dockerfile):
+            yield list(stage.instructions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,13 @@ service is resolved like a single project, with ``BALENA_SERVICE_NAME`` set.
 from __future__ import annotations
 
 import copy
+import functools
 import html
-import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from .. import _data
@@ -27,6 +26,7 @@ from ..catalog.devicetypes import get_device_type
 from ..errors import ComposeError, NoDockerfileError, ResolutionError
 from .entries import normalize_entry, resolver_kinds, service_entries
 from .resolver import NO_DOCKERFILE_MESSAGE, Resolution, resolve
+from .services import BuildSpec, build_spec, service_folder
 
 # balena CLI looks for these at the project root, in this order.
 COMPOSE_FILENAMES: tuple[str, ...] = ("docker-compose.yml", "docker-compose.yaml")
@@ -85,6 +85,8 @@ class ServiceBuild:
     dockerfile: str | None
     image: str | None
     resolution: Resolution | None
+    folder: Path | None = None  # the build context folder itself (None: image only)
+    build_args: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,8 +121,25 @@ class Composition:
                 f"{rows}</table><pre>{esc(self.to_yaml())}</pre></div>")
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``balena-lab compose --json`` object (with ``error`` null)."""
         return {"source": self.source, "document": dict(self.document),
-                "services": [s.to_dict() for s in self.services], "notes": list(self.notes)}
+                "services": [s.to_dict() for s in self.services], "notes": list(self.notes),
+                "error": None}
+
+    def service(self, name: str) -> ServiceBuild:
+        """The service called ``name``; :class:`ComposeError` naming the services otherwise."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise ComposeError(f"no service {name!r}; services: "
+                           f"{', '.join(s.name for s in self.services)}", service=name,
+                           path=None if self.source == "generated" else self.source)
+
+
+def failure_to_dict(error: ResolutionError) -> dict[str, Any]:
+    """The ``balena-lab compose --json`` object for a composition that failed."""
+    return {"source": None, "document": None, "services": [], "notes": [],
+            "error": error.to_dict()}
 
 
 def find_compose_file(project_dir: str | Path) -> Path | None:
@@ -158,14 +177,41 @@ def _schema() -> dict[str, Any]:
     return schema
 
 
+@functools.cache
+def _fast_validator() -> Callable[[Any], Any]:
+    # Compiled once per process (about 30 ms): jsonschema itself costs about a
+    # second to import (its format checkers compile grammars), which every
+    # command that reads a compose file would pay.
+    import fastjsonschema
+
+    return fastjsonschema.compile(_schema())  # type: ignore[no-any-return]
+
+
 def validate_compose(document: Mapping[str, Any], *, path: str | Path | None = None) -> None:
-    """Check ``document`` against the fields balena supports; raises on the first problem."""
+    """Check ``document`` against the fields balena supports; raises on the first problem.
+
+    A valid document costs only the compiled fast validator.  An invalid one is
+    looked at again by jsonschema, whose ``best_match`` names the field inside a
+    ``oneOf`` (a bad ``build:`` object), which the fast validator's first error
+    does not.
+    """
+    import fastjsonschema
+
+    try:
+        _fast_validator()(document)
+        return
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        first = fast_error
+    import jsonschema
+
     schema = _schema()
     validator = jsonschema.Draft7Validator(schema)
     # best_match descends into oneOf branches, so a bad build: object names its field.
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
-    if error is None:
-        return
+    if error is None:  # the two validators disagree: trust the stricter one, in its words
+        where = first.name.removeprefix("data").lstrip(".") or "the file"
+        raise ComposeError(f"{where}: {first.message.removeprefix(first.name + ' ')}",
+                           path=path)
     location = [str(part) for part in error.absolute_path]
     service = location[1] if len(location) >= 2 and location[0] == "services" else None
     field_path = location[2:] if service else location
@@ -191,42 +237,25 @@ def validate_compose(document: Mapping[str, Any], *, path: str | Path | None = N
     raise ComposeError(f"{where}: {message}", service=service, field=dotted, path=path)
 
 
-def _service_build(name: str, spec: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    build = spec.get("build")
-    if build is None:
-        return None, None
-    if isinstance(build, str):
-        return build, None
-    return build.get("context", "."), build.get("dockerfile")
+def find_service(project_dir: str | Path, name: str) -> tuple[Path, BuildSpec]:
+    """The build folder and spec of service ``name`` of the project's compose file.
 
-
-def service_folder(project: Path, compose_file: Path, name: str, spec: Mapping[str, Any]) -> Path:
-    """The folder a service builds from, checked as balena checks it.
-
-    A project subfolder, no git URL, and (symlinks resolved) never outside the
-    project: the build context must not leave it.
+    Raises :class:`ComposeError` when there is no compose file, no such service,
+    or the service only names an image.
     """
-    context, _ = _service_build(name, spec)
-    assert context is not None
-    field_name = "build.context" if isinstance(spec["build"], dict) else "build"
-    normalized = posixpath.normpath(context)
-    if "://" in context or context.startswith("git@"):
-        raise ComposeError(f"service {name!r}, field {field_name!r}: git URLs are not "
-                           "supported; use a project subfolder", service=name,
-                           field=field_name, path=compose_file)
-    if posixpath.isabs(normalized) or normalized.split("/")[0] == "..":
-        raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is not a "
-                           "project subfolder", service=name, field=field_name,
-                           path=compose_file)
-    folder = project / normalized
-    if not folder.is_dir():
-        raise ComposeError(f"service {name!r}, field {field_name!r}: no folder {context!r}",
-                           service=name, field=field_name, path=compose_file)
-    if not folder.resolve().is_relative_to(project.resolve()):
-        raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} is a link "
-                           "that leads out of the project", service=name, field=field_name,
-                           path=compose_file)
-    return folder
+    project = Path(project_dir)
+    path = find_compose_file(project)
+    if path is None:
+        raise ComposeError(f"service {name}: {project} has no docker-compose.yml", service=name)
+    services = load_compose(path)["services"]
+    if name not in services:
+        raise ComposeError(f"no service {name!r}; services: {', '.join(services)}",
+                           service=name, path=path)
+    build = build_spec(name, services[name])
+    if build is None:
+        raise ComposeError(f"service {name!r} has no build: (image only)",
+                           service=name, field="build", path=path)
+    return service_folder(project, path, build), build
 
 
 def has_something_to_build(folder: Path, dockerfile: str | None = None) -> bool:
@@ -256,44 +285,45 @@ def compose(
         if device_type is None:
             if not has_something_to_build(project):
                 raise NoDockerfileError(NO_DOCKERFILE_MESSAGE, path=str(project))
-            main = ServiceBuild("main", ".", None, None, None)
+            main = ServiceBuild("main", ".", None, None, None, project)
             return Composition("generated", default_composition(), (main,),
                                DEFAULT_BUILDER_DIFFERENCES)
         resolution = resolve(project, device_type, arch, variables=variables, service_name="main")
-        service = ServiceBuild("main", ".", None, None, resolution)
+        service = ServiceBuild("main", ".", None, None, resolution, project)
         return Composition("generated", default_composition(), (service,),
                            DEFAULT_BUILDER_DIFFERENCES)
 
     document = load_compose(compose_file)
     services: list[ServiceBuild] = []
     for name, spec in document["services"].items():
-        context, dockerfile = _service_build(name, spec)
-        if context is None:
+        build = build_spec(name, spec)
+        if build is None:
             if not spec.get("image"):
                 raise ComposeError(f"service {name!r}: needs build or image", service=name,
                                    field="build", path=compose_file)
             services.append(ServiceBuild(name, None, None, spec["image"], None))
             continue
-        folder = service_folder(project, compose_file, name, spec)
-        normalized = posixpath.normpath(context)
-        field_name = "build.context" if isinstance(spec["build"], dict) else "build"
+        folder = service_folder(project, compose_file, build)
+        dockerfile = build.dockerfile
+        resolution = None
         if device_type is None:
             if not has_something_to_build(folder, dockerfile):
                 what = f"{dockerfile!r} (or its .template / .<arch> siblings)" if dockerfile else (
                     "a Dockerfile, Dockerfile.template, Dockerfile.<device-type|arch> or "
                     "package.json")
-                raise ComposeError(f"service {name!r}, field {field_name!r}: {context!r} has "
-                                   f"nothing to build: no {what}", service=name,
-                                   field="build.dockerfile" if dockerfile else field_name,
+                raise ComposeError(f"service {name!r}, field {build.field!r}: "
+                                   f"{build.context!r} has nothing to build: no {what}",
+                                   service=name,
+                                   field="build.dockerfile" if dockerfile else build.field,
                                    path=compose_file)
-            services.append(ServiceBuild(name, normalized, dockerfile, spec.get("image"), None))
-            continue
-        try:
-            resolution = resolve(folder, device_type, arch, dockerfile=dockerfile,
-                                 variables=variables, service_name=name)
-        except ResolutionError as error:
-            failing = "build.dockerfile" if dockerfile else field_name
-            raise ComposeError(f"service {name!r}, field {failing!r}: {error.message}",
-                               service=name, field=failing, path=compose_file) from error
-        services.append(ServiceBuild(name, normalized, dockerfile, spec.get("image"), resolution))
+        else:
+            try:
+                resolution = resolve(folder, device_type, arch, dockerfile=dockerfile,
+                                     variables=variables, service_name=name)
+            except ResolutionError as error:
+                failing = "build.dockerfile" if dockerfile else build.field
+                raise ComposeError(f"service {name!r}, field {failing!r}: {error.message}",
+                                   service=name, field=failing, path=compose_file) from error
+        services.append(ServiceBuild(name, build.folder, dockerfile, spec.get("image"),
+                                     resolution, folder, build.args))
     return Composition(compose_file.name, document, tuple(services))

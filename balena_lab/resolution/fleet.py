@@ -17,9 +17,11 @@ import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..catalog import devicetypes
 from ..catalog.devicetypes import DeviceType
+from ..dockerfile.parser import parse
 from ..errors import ResolutionError
 from . import templates
 from .resolver import resolve
@@ -72,6 +74,16 @@ class PrecedenceMatrix:
         slug = devicetypes.get_device_type(device_type).slug
         return next(row for row in self.rows if row.device_type == slug)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``balena-lab resolve --matrix --json`` object: arch -> its device types."""
+        by_arch: dict[str, list[dict[str, Any]]] = {}
+        for row in self.rows:
+            error = {"type": row.error, "message": row.message} if row.error else None
+            by_arch.setdefault(row.arch, []).append(
+                {"device_type": row.device_type, "kind": row.kind, "source": row.source,
+                 "error": error})
+        return {"arches": by_arch}
+
     def groups(self) -> dict[str, dict[str, list[str]]]:
         """arch -> outcome -> device type slugs, in catalogue order."""
         out: dict[str, dict[str, list[str]]] = {}
@@ -118,7 +130,8 @@ def precedence_matrix(
         except ResolutionError as error:
             rows.append(MatrixRow(device.slug, arch or device.arch, None, None, error.type,
                                   error.message))
-    files = tuple(sorted(p.name for p in Path(project_dir).iterdir() if p.is_file()))
+    folder = Path(project_dir)
+    files = tuple(sorted(p.name for p in folder.iterdir() if p.is_file())) if folder.is_dir() else ()
     return PrecedenceMatrix(str(project_dir), files, tuple(rows))
 
 
@@ -174,8 +187,9 @@ def mixed_fleet(template: str, fleet_device_type: str, devices: Iterable[str]) -
     member's own machine name (and the fleet's arch) gives the same text.
     """
     fleet = devicetypes.get_device_type(fleet_device_type)
-    line = next((text for text in template.split("\n")
-                 if text.lstrip().upper().startswith("FROM ")), template.split("\n")[0])
+    lines = template.split("\n")
+    first = next((i for i in parse(template).instructions if i.name == "FROM"), None)
+    line = lines[first.start_line - 1] if first is not None else lines[0]
     got = templates.render(line, templates.builtin_variables(fleet.slug, fleet.arch)).text
     members = []
     for slug in devices:

@@ -31,8 +31,8 @@ from ..catalog.arches import all_arches, get_arch
 from ..errors import (
     DockerfileNotFoundError,
     NoDockerfileError,
+    PackageJsonError,
     ResolutionError,
-    UnreadableInputError,
 )
 from . import nodejs, templates
 from .entries import normalize_entry, remove_extension, resolver_kinds, service_entries, split_ext
@@ -128,6 +128,14 @@ class Resolution:
         )
 
 
+def failure_to_dict(error: ResolutionError) -> dict[str, Any]:
+    """The ``balena-lab resolve --json`` object for a failed resolution: the keys of
+    :meth:`Resolution.to_dict`, empty, with ``error`` naming the error's type."""
+    candidates = [c.to_dict() for c in error.candidates if isinstance(c, Candidate)]
+    return {"kind": None, "source": None, "dockerfile_name": None, "dockerfile": None,
+            "candidates": candidates, "substitutions": [], "error": error.to_dict()}
+
+
 def highlight_html(text: str, substitutions: tuple[Substitution, ...]) -> str:
     """``text`` HTML-escaped with every substituted value in a ``<mark>`` naming its variable."""
     by_line: dict[int, list[Substitution]] = {}
@@ -147,12 +155,13 @@ def highlight_html(text: str, substitutions: tuple[Substitution, ...]) -> str:
     return "\n".join(out)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, unreadable: type[ResolutionError] = DockerfileNotFoundError) -> str:
     # Node's Buffer.toString(): UTF-8, invalid bytes become U+FFFD, a BOM is kept.
+    # A file the builder cannot read is, in its words, "not found or is invalid".
     try:
         return path.read_bytes().decode("utf-8", errors="replace")
     except OSError as error:
-        raise UnreadableInputError(f"cannot read: {error.strerror}", path=path) from None
+        raise unreadable(f"cannot read: {error.strerror}", path=path) from None
 
 
 def _lookalike_reason(name: str) -> str | None:
@@ -298,7 +307,7 @@ def _build(
     if winner == "nodejs":
         markers = [name for name in taken["nodejs"] if name != "package.json"]
         node = nodejs.resolve_node_project(
-            _read_text(entries[chosen]), device_type, native_markers=markers,
+            _read_text(entries[chosen], PackageJsonError), device_type, native_markers=markers,
             path=str(entries[chosen]))
         text, name = node.dockerfile, "Dockerfile"
         scripts = f" (runs {', '.join(node.install_scripts)})" if node.install_scripts else ""
@@ -309,7 +318,7 @@ def _build(
     elif winner == "dockerfile":
         # A plain Dockerfile is never template-processed.
         text, name = _read_text(entries[chosen]), specified or "Dockerfile"
-        if templates._SCANNER.search(text):
+        if templates.has_template_syntax(text):
             notes.append("a plain Dockerfile is not a template: its %%NAME%% text stays as written")
     else:
         result = templates.render(_read_text(entries[chosen]), variables,

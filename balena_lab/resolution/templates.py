@@ -20,7 +20,7 @@ builder would silently replace with a JavaScript object's text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .. import _data
@@ -31,18 +31,12 @@ from ..errors import TemplateSyntaxError, TemplateVariableError
 # Python's re has the same leftmost, first-alternative-wins semantics.
 _REFERENCE = _data.load("build-variables.yaml")["reference_pattern"]
 _SCANNER = re.compile(r"<%-([\s\S]+?)%>|" + _REFERENCE + r"|<%([\s\S]+?)%>")
+#: One ``%%NAME%%`` reference, NAME in group 1 (the builder's interpolate option).
+REFERENCE: re.Pattern[str] = re.compile(_REFERENCE)
 
 # Global names of Node.js 20 matching [A-Z][A-Z_]+: lodash's `with (obj)` scope
 # falls through to them, so the builder substitutes their text, not an error.
 JAVASCRIPT_GLOBALS: frozenset[str] = frozenset({"JSON", "URL"})
-
-BUILTIN_VARIABLES: tuple[str, ...] = (
-    "RESIN_ARCH",
-    "RESIN_MACHINE_NAME",
-    "BALENA_ARCH",
-    "BALENA_MACHINE_NAME",
-)
-
 
 def builtin_variables(device_type: str, arch: str) -> dict[str, str]:
     """The variables balena's arch and template resolvers always define."""
@@ -72,6 +66,35 @@ class Substitution:
             "value": self.value,
             "output_column": self.output_column,
         }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One ``%%NAME%%`` the builder substitutes: its 1-based line and column, and its text."""
+
+    line: int
+    column: int
+    variable: str
+    text: str
+
+
+def references(template: str) -> Iterator[Reference]:
+    """Every ``%%NAME%%`` of ``template`` that :func:`render` substitutes, in order.
+
+    The same scan as :func:`render`: lines starting with ``#`` are left out, and
+    a name inside lodash's ``<%- %>`` or ``<% %>`` is code, not a reference.
+    """
+    for number, line in enumerate(template.split("\n"), start=1):
+        if "%%" not in line or line.startswith("#"):
+            continue
+        for match in _SCANNER.finditer(line):
+            if match.group(2) is not None:
+                yield Reference(number, match.start() + 1, match.group(2), match.group(0))
+
+
+def has_template_syntax(text: str) -> bool:
+    """True when ``text`` holds anything the builder's template engine would act on."""
+    return _SCANNER.search(text) is not None
 
 
 @dataclass(frozen=True)

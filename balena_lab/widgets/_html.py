@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 from ..errors import BalenaLabError, UnreadableInputError
+from ..resolution.templates import Reference, references
 
 PRE = ("<pre style='margin:0;padding:6px;background:#f7f7f7;border:1px solid #ddd;"
        "white-space:pre-wrap;font-size:12px'>{}</pre>")
-_REFERENCE = re.compile(r"%%[A-Z][A-Z_]+%%")
 
 
 def pre(inner_html: str) -> str:
@@ -18,21 +17,19 @@ def pre(inner_html: str) -> str:
 
 
 def mark_references(text: str) -> str:
-    """``text`` escaped, with every ``%%NAME%%`` build variable reference in a ``<mark>``.
-
-    Lines starting with ``#`` are comments: balena's builder leaves them alone,
-    so they are not marked.
-    """
+    """``text`` escaped, with every ``%%NAME%%`` the builder substitutes in a ``<mark>``
+    (:func:`balena_lab.resolution.templates.references`: comment lines are not marked)."""
+    by_line: dict[int, list[Reference]] = {}
+    for reference in references(text):
+        by_line.setdefault(reference.line, []).append(reference)
     out = []
-    for line in text.split("\n"):
-        if line.startswith("#"):
-            out.append(html.escape(line))
-            continue
+    for number, line in enumerate(text.split("\n"), start=1):
         pieces, last = [], 0
-        for match in _REFERENCE.finditer(line):
-            pieces.append(html.escape(line[last:match.start()]))
-            pieces.append(f"<mark>{html.escape(match.group())}</mark>")
-            last = match.end()
+        for ref in by_line.get(number, ()):
+            start = ref.column - 1
+            pieces.append(html.escape(line[last:start]))
+            pieces.append(f"<mark>{html.escape(ref.text)}</mark>")
+            last = start + len(ref.text)
         pieces.append(html.escape(line[last:]))
         out.append("".join(pieces))
     return "\n".join(out)

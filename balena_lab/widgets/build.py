@@ -12,19 +12,10 @@ import ipywidgets as w
 import traitlets
 
 from ..builder.build import iter_build
-from ..builder.events import (
-    BuildFinished,
-    BuildResult,
-    ContextReady,
-    Notice,
-    ReleaseFinished,
-    StepFinished,
-    StepOutput,
-    StepStarted,
-)
+from ..builder.events import BuildEvent, BuildFinished, BuildResult, StepFinished, StepStarted
 from ..engine.containers import RunResult, run
+from ..engine.names import image_tag
 from ..errors import BalenaLabError
-from ..lessons.projects import image_tag
 from ._html import error_html, pre
 
 _LOG_LINES = 400  # the log shows the last lines only
@@ -97,7 +88,7 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         if self.tag:
             return self.tag
         return image_tag(self.project_dir, self.device_type, self.arch or None,
-                         repository=self.repository)
+                         repository_name=self.repository)
 
     def _say(self, line: str, *, force: bool = False) -> None:
         self._lines.append(line)
@@ -144,26 +135,14 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.button.disabled = False
         return self.result
 
-    def _event(self, event: object) -> None:
-        if isinstance(event, Notice):
-            self._say(f"note: {event.message}")
-        elif isinstance(event, ContextReady):
-            s = event.summary
-            self._say(f"context: {s.file_count} file(s), {s.total_size} bytes, "
-                      f"{len(s.excluded)} excluded")
-        elif isinstance(event, StepStarted):
+    def _event(self, event: BuildEvent) -> None:
+        if isinstance(event, StepStarted):
             self.progress.max = max(event.total, 1)
-            where = f"  ({event.source.path}:{event.source.line})" if event.source else ""
-            self._say(f"Step {event.number}/{event.total}: {event.instruction}{where}",
-                      force=True)
-        elif isinstance(event, StepOutput):
-            self._say(f"  {event.line}")
         elif isinstance(event, StepFinished):
             self.progress.value = event.number
-            self._say(f"  -> {'cached' if event.cached else f'{event.seconds:.1f} s'}")
         elif isinstance(event, BuildFinished):
             self.result = event.result
             self.progress.value = self.progress.max
             self.summary.value = event.result._repr_html_()
-        elif isinstance(event, ReleaseFinished):  # pragma: no cover - single builds only
-            pass
+            return
+        self._say(str(event), force=isinstance(event, StepStarted))

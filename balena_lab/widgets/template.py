@@ -11,7 +11,7 @@ import ipywidgets as w
 import traitlets
 
 from ..errors import BalenaLabError
-from ..resolution.compose import compose, find_compose_file, service_folder
+from ..resolution.compose import compose
 from ..resolution.resolver import Resolution, highlight_html, resolve
 from ._html import error_html, mark_references, pre, project_folder
 
@@ -62,15 +62,11 @@ class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         resolves them: the service's folder, name and ``build.dockerfile``."""
         project = project_folder(project_dir)
         composition = compose(project, device_type, arch)
-        compose_file = find_compose_file(project)
         views = []
         for service in composition.services:
-            if service.resolution is None:  # an image-only service builds nothing
+            if service.resolution is None or service.folder is None:  # image only
                 continue
-            folder = (project if compose_file is None else service_folder(
-                project, compose_file, service.name,
-                composition.document["services"][service.name]))
-            views.append(cls(folder, device_type, arch=arch, service=service.name,
+            views.append(cls(service.folder, device_type, arch=arch, service=service.name,
                              dockerfile=service.dockerfile, **kwargs))
         return views
 

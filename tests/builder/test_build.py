@@ -229,13 +229,6 @@ def test_nodejs_project_builds_and_starts_with_npm_start(
     assert "> node server.js" in output and "node says hi on x64" in output
 
 
-def test_default_tag_is_in_the_namespace(tmp_path: Path) -> None:
-    project = tmp_path / "My App"
-    project.mkdir()
-    assert builder.default_tag(project, "raspberrypi4-64") == "balena-lab/my-app:raspberrypi4-64"
-    assert builder.default_tag(project, "intel-nuc", "web") == "balena-lab/my-app-web:intel-nuc"
-
-
 def test_stand_ins_can_be_configured_for_a_machine(
     tmp_path: Path, base_images: dict[str, str], tags: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,17 +243,6 @@ def test_an_invalid_from_name_is_a_clear_error(tmp_path: Path) -> None:
     project = _project(tmp_path, {"Dockerfile": "FROM Debian:bookworm\n"})
     with pytest.raises(BaseImageMissing, match="Dockerfile:1: FROM Debian:bookworm"):
         builder.build(project, "intel-nuc")
-
-
-@pytest.mark.parametrize("folder", ["lesson_-1", "a..b", "__x__", "My App!"])
-def test_default_tags_are_valid_image_names(tmp_path: Path, folder: str) -> None:
-    from docker.utils.build import match_tag
-
-    project = tmp_path / folder
-    project.mkdir()
-    for service in ("main", "web_", "__x"):
-        tag = builder.default_tag(project, "raspberrypi4-64", service)
-        assert match_tag(tag), tag
 
 
 def test_labels_survive_a_trailing_continuation(
@@ -282,34 +264,6 @@ def test_an_armv7_image_is_no_image_for_an_armv6_device(
     project = _project(tmp_path, {"Dockerfile": "FROM balena-lab/debian:bookworm-armv7hf\n"})
     with pytest.raises(BaseImageMissing, match="arm/v7 image here, but this build is for rpi"):
         builder.build(project, "raspberry-pi")
-
-
-def test_stand_ins_follow_the_from_line_and_skip_stages(base_images: dict[str, str]) -> None:
-    from balena_lab.catalog.arches import get_arch
-
-    text = ("FROM \\\n  debian:trixie AS debian\n"
-            "FROM debian\n"
-            "FROM balenalib/raspberrypi3-alpine-node:18\n")
-    rewritten, replaced = builder.apply_stand_ins(text, get_arch("aarch64"))
-    assert [(s.line, s.upstream) for s in replaced] == [(1, "debian:trixie")]
-    assert rewritten.split("\n")[1] == "  balena-lab/debian:bookworm-aarch64 AS debian"
-    assert rewritten.split("\n")[2] == "FROM debian"  # the stage, not the image
-    assert "alpine-node" in rewritten  # no honest Debian stand-in for Alpine
-
-
-def test_from_with_meta_args_is_expanded_as_docker_does() -> None:
-    from balena_lab.catalog.arches import get_arch
-
-    text = ("ARG ARCH=%s\nARG MISSING\n"
-            "FROM balenalib/${ARCH}-debian\n"
-            "FROM balena-lab/debian:bookworm-${MISSING:-aarch64}\n") % "aarch64"
-    rewritten, replaced = builder.apply_stand_ins(text, get_arch("aarch64"))
-    assert [(s.line, s.upstream) for s in replaced] == [(3, "balenalib/aarch64-debian")]
-    assert rewritten.split("\n")[2] == "FROM balena-lab/debian:bookworm-aarch64"
-    assert builder.expand_args("a-${X:+set}-${Y:-dflt}-$X", {"X": "1", "Y": None}) == "a-set-dflt-1"
-    _, overridden = builder.apply_stand_ins(text, get_arch("aarch64"),
-                                            build_args={"ARCH": "raspberrypi4-64"})
-    assert overridden[0].upstream == "balenalib/raspberrypi4-64-debian"
 
 
 def test_a_template_with_an_arg_in_from_builds_with_stand_ins(

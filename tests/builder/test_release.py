@@ -8,7 +8,7 @@ import docker
 import pytest
 
 from balena_lab.builder.events import BuildFinished, ReleaseFinished, StepStarted
-from balena_lab.builder.release import build_args_of, iter_build_release
+from balena_lab.builder.release import iter_build_release
 from balena_lab.engine.containers import run
 from balena_lab.errors import BuildStepFailed
 
@@ -74,14 +74,6 @@ def test_a_failing_service_is_named_and_the_other_still_builds(
     built = [e.result for e in events if isinstance(e, BuildFinished)]
     assert [r.service for r in built] == ["web"]
     docker_client.images.remove(built[0].tag, force=True)
-
-
-def test_build_args_in_both_compose_forms() -> None:
-    document = {"services": {"a": {"build": {"args": {"X": 1, "Y": None}}},
-                             "b": {"build": {"args": ["X=1", "Y"]}}, "c": {"build": "."}}}
-    assert build_args_of(document, "a") == {"X": "1", "Y": ""}
-    assert build_args_of(document, "b") == {"X": "1", "Y": ""}
-    assert build_args_of(document, "c") == {}
 
 
 def test_a_bug_in_a_service_thread_reaches_the_caller(

@@ -12,7 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from balena_lab.context import archive as buildcontext
+from balena_lab.context import archive as build_context
 from balena_lab.errors import UnreadableInputError
 
 
@@ -41,7 +41,7 @@ def _digest(root: Path) -> str:
 def test_git_is_always_left_out_even_if_asked_back(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM x\n", ".git/HEAD": "ref", "sub/.git/config": "x",
                      ".dockerignore": "!.git\n", "app.py": ""})
-    archive, summary = buildcontext.create(tmp_path)
+    archive, summary = build_context.create(tmp_path)
     names = _names(archive)
     assert "app.py" in names and not any(".git" in n.split("/") for n in names)
     assert {e.path for e in summary.excluded} == {".git", "sub/.git"}
@@ -50,7 +50,7 @@ def test_git_is_always_left_out_even_if_asked_back(tmp_path: Path) -> None:
 
 def test_resolved_dockerfile_replaces_the_plain_one(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM plain\n", "Dockerfile.template": "FROM %%BALENA_ARCH%%\n"})
-    archive, summary = buildcontext.create(tmp_path, dockerfile_text="FROM aarch64\n")
+    archive, summary = build_context.create(tmp_path, dockerfile_text="FROM aarch64\n")
     with tarfile.open(fileobj=archive) as tar:
         assert tar.extractfile("Dockerfile").read() == b"FROM aarch64\n"  # type: ignore[union-attr]
         assert tar.extractfile("Dockerfile.template").read() == b"FROM %%BALENA_ARCH%%\n"  # type: ignore[union-attr]
@@ -60,7 +60,7 @@ def test_resolved_dockerfile_replaces_the_plain_one(tmp_path: Path) -> None:
 
 def test_dockerfile_and_dockerignore_travel_even_when_ignored(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM x\n", ".dockerignore": "*\n", "a.txt": ""})
-    archive, summary = buildcontext.create(tmp_path)
+    archive, summary = build_context.create(tmp_path)
     assert set(_names(archive)) == {"Dockerfile", ".dockerignore"}
     assert [e.path for e in summary.excluded] == ["a.txt"]
 
@@ -71,7 +71,7 @@ def test_symlinks_are_sent_as_links_and_never_followed(tmp_path: Path) -> None:
     project = _tree(tmp_path / "project", {"Dockerfile": "FROM x\n"})
     (project / "link").symlink_to(outside / "secret.txt")
     (project / "dirlink").symlink_to(outside)
-    archive, summary = buildcontext.create(project)
+    archive, summary = build_context.create(project)
     names = _names(archive)
     assert names["link"].issym() and names["link"].linkname == str(outside / "secret.txt")
     assert names["dirlink"].issym()
@@ -82,21 +82,21 @@ def test_symlinks_are_sent_as_links_and_never_followed(tmp_path: Path) -> None:
 def test_owners_are_root_and_modes_kept(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM x\n", "run.sh": "#!/bin/sh\n"})
     (tmp_path / "run.sh").chmod(0o755)
-    info = _names(buildcontext.create(tmp_path)[0])["run.sh"]
+    info = _names(build_context.create(tmp_path)[0])["run.sh"]
     assert (info.uid, info.gid, info.mode) == (0, 0, 0o755)
 
 
 def test_the_project_is_not_modified(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM x\n", ".dockerignore": "*.log\n", "a.log": "", "b/c": ""})
     before = _digest(tmp_path)
-    buildcontext.create(tmp_path, dockerfile_text="FROM y\n")
+    build_context.create(tmp_path, dockerfile_text="FROM y\n")
     assert _digest(tmp_path) == before
 
 
 def test_summary_groups_exclusions_by_pattern(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM x\n", ".dockerignore": "# logs\n*.log\nnode_modules\n",
                      "a.log": "", "b.log": "", "node_modules/m/index.js": "x" * 100, "app.js": "abc"})
-    _, summary = buildcontext.create(tmp_path)
+    _, summary = build_context.create(tmp_path)
     grouped = summary.excluded_by_pattern()
     assert grouped[".dockerignore line 2: *.log"] == ["a.log", "b.log"]
     assert grouped[".dockerignore line 3: node_modules"] == ["node_modules/"]
@@ -110,12 +110,12 @@ def test_unreadable_file_names_the_file(tmp_path: Path) -> None:
     _tree(tmp_path, {"Dockerfile": "FROM x\n", "locked": "x"})
     (tmp_path / "locked").chmod(0)
     with pytest.raises(UnreadableInputError, match="locked"):
-        buildcontext.create(tmp_path)
+        build_context.create(tmp_path)
 
 
 def test_a_missing_project_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInputError, match="not a folder"):
-        buildcontext.create(tmp_path / "nope")
+        build_context.create(tmp_path / "nope")
 
 
 # --- Differential: the same trees through the real `docker build` (its CLI applies .dockerignore).
@@ -176,5 +176,5 @@ def test_context_matches_docker_build(
         } - {"Dockerfile", ".dockerignore"}
     finally:
         docker_client.images.remove(tag, force=True)
-    _, summary = buildcontext.create(project)
+    _, summary = build_context.create(project)
     assert set(summary.files) - {"Dockerfile", ".dockerignore"} == seen_by_docker

@@ -4,7 +4,7 @@ import pytest
 
 from balena_lab.errors import BalenaLabError, ExerciseError
 from balena_lab.exercises import CheckReport, CheckResult, all_exercises, get_exercise
-from balena_lab.exercises.core import Check, Exercise, register
+from balena_lab.exercises.core import Check, Exercise
 
 SECTIONS = {"Dockerfiles", "Using Dockerfiles with balena", "Dockerfile templates",
             "Multiple Dockerfiles", "Node applications", "Container Requirements"}
@@ -34,13 +34,13 @@ def test_unknown_exercise_is_an_exercise_error_naming_the_known_ones() -> None:
     assert "templates-mixed-fleet" in str(caught.value.fix)
 
 
-def test_register_rejects_after_naming_a_later_check() -> None:
+def test_an_exercise_rejects_after_naming_a_later_check() -> None:
     def ok(context: object) -> None:
         return None
 
     with pytest.raises(ValueError):
-        register(Exercise("x", "x", "Dockerfiles", "x.ipynb", {}, {}, (
-            Check("a", "a", "a", ok, after=("b",)), Check("b", "b", "b", ok))))
+        Exercise("x", "x", "Dockerfiles", "x.ipynb", {}, {}, (
+            Check("a", "a", "a", ok, after=("b",)), Check("b", "b", "b", ok)))
 
 
 def test_report_prints_and_round_trips() -> None:

@@ -10,7 +10,6 @@ from balena_lab.lessons.projects import (
     NOTEBOOKS_ENV,
     SESSION_ENV,
     ProjectsNotFound,
-    image_tag,
     masterclass_project,
     masterclass_projects,
 )
@@ -71,12 +70,3 @@ def test_an_unknown_project_names_every_place_looked(monkeypatch: pytest.MonkeyP
     message = str(caught.value)
     assert "'no-such-project'" in message and str(tmp_path / "projects") in message
     assert str(PROJECTS) in message and "fix:" in message
-
-
-def test_image_tags_name_the_device_type_and_a_foreign_arch() -> None:
-    assert image_tag(PROJECTS / "precedence", "raspberrypi3") == "balena-lab/precedence:raspberrypi3"
-    assert (image_tag(PROJECTS / "precedence", "raspberrypi4-64", "armv7hf")
-            == "balena-lab/precedence:raspberrypi4-64-armv7hf")
-    assert (image_tag("x", "raspberrypi4-64", "aarch64", repository="balena-lab/p")
-            == "balena-lab/p:raspberrypi4-64")
-    assert image_tag("x", "raspberrypi2") == "balena-lab/x:raspberry-pi2"  # an alias

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...builder.build import expand_args
 from ...catalog.arches import all_arches
 from ...catalog.devicetypes import find_device_type
 from ...dockerfile import Dockerfile, Instruction, parse
+from ...dockerfile.stages import base_images
 from ...lint import LintReport, lint
 from ..core import CheckFailed
 
@@ -42,28 +42,8 @@ def instructions(context: CheckContext, name: str, keyword: str) -> list[Instruc
 
 
 def from_images(text: str) -> list[str]:
-    """The images of the FROM lines of a Dockerfile text (stages and scratch left out),
-    as the engine reads them: ``$NAME`` expanded with the defaults of the ARGs before
-    the first FROM (each default may use the ARGs above it)."""
-    stages: set[str] = set()
-    meta: dict[str, str | None] = {}
-    seen_from = False
-    images = []
-    for instruction in parse(text).instructions:
-        if instruction.name == "ARG" and not seen_from:
-            for word in instruction.args:
-                name, sep, default = word.partition("=")
-                meta[name] = expand_args(default, meta) if sep else None
-            continue
-        if instruction.name != "FROM" or not instruction.args:
-            continue
-        seen_from = True
-        image = expand_args(instruction.args[0], meta)
-        if image and image.lower() not in stages and image != "scratch":
-            images.append(image)
-        if len(instruction.args) >= 3 and instruction.args[1].lower() == "as":
-            stages.add(instruction.args[2].lower())
-    return images
+    """The images of the FROM lines of a Dockerfile text, as the engine reads them."""
+    return [item.image for item in base_images(text)]
 
 
 def image_arch(image: str) -> str | None:
@@ -89,10 +69,6 @@ def image_arch(image: str) -> str | None:
                 if device is not None:
                     return device.arch
     return None
-
-
-def lint_rule_lines(report: LintReport, rule: str) -> list[int]:
-    return [f.start_line for f in report.findings if f.rule == rule]
 
 
 def stamp_words(marker: str) -> tuple[str, str, str]:

@@ -6,7 +6,7 @@ import io
 import tarfile
 from typing import TYPE_CHECKING
 
-from ..core import Check, Exercise, register
+from ..core import Check, Exercise
 from ._facts import builds_for, linted, parsed
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def script_runs(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="add-to-copy",
     title="Replace the ADD that should be a COPY",
     section="Dockerfiles",
@@ -79,4 +79,4 @@ EXERCISE = register(Exercise(
               "The script must still end up where CMD looks for it.", script_runs,
               needs_engine=True, after=("builds",)),
     ),
-))
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..core import Check, CheckFailed, Exercise, register
+from ..core import Check, CheckFailed, Exercise
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -87,7 +87,7 @@ def supervisor_label(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="compose-services",
     title="From one container to two services",
     section="Using Dockerfiles with balena",
@@ -111,4 +111,4 @@ EXERCISE = register(Exercise(
               "The default compose file shows the label that grants it.", supervisor_label,
               after=("valid-compose",)),
     ),
-))
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core import Check, Exercise, register
+from ..core import Check, Exercise
 from ._facts import builds_for, instructions, linted, parsed, stamp_words
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def says_hello(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="dockerfile-basics",
     title="Write your first Dockerfile",
     section="Dockerfiles",
@@ -88,4 +88,4 @@ EXERCISE = register(Exercise(
               "CMD should run the script where you copied it; exec form needs the full path.",
               says_hello, needs_engine=True, after=("builds",)),
     ),
-))
+)

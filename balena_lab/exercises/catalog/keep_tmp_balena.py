@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core import Check, CheckFailed, Exercise, register
+from ..core import Check, CheckFailed, Exercise
 from ._facts import builds_for
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def cleans(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="keep-tmp-balena",
     title="A start script that keeps /tmp/balena",
     section="Container Requirements",
@@ -77,4 +77,4 @@ EXERCISE = register(Exercise(
               "Remove everything in /tmp except one folder.", cleans, needs_engine=True,
               after=("builds",)),
     ),
-))
+)

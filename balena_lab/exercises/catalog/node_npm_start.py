@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from nodesemver import satisfies
 
 from ...resolution.nodejs import node_versions, parse_package_json, resolve_node_project
-from ..core import Check, CheckFailed, Exercise, register
+from ..core import Check, CheckFailed, Exercise
 from ._facts import builds_for, stamp_words
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def starts(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="node-npm-start",
     title="A Node.js app that starts with npm start",
     section="Node applications",
@@ -124,4 +124,4 @@ EXERCISE = register(Exercise(
               "The start script must run the app with node.", starts, needs_engine=True,
               after=("builds",)),
     ),
-))
+)

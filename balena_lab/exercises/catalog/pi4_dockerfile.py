@@ -8,7 +8,7 @@ from pathlib import Path
 from ...errors import ResolutionError
 from ...resolution.resolver import resolve
 from ..context import CheckContext, write_project
-from ..core import Check, Exercise, register
+from ..core import Check, Exercise
 from ._facts import builds_for
 
 DEVICE = "raspberrypi4-64"
@@ -69,7 +69,7 @@ def says_hello(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="pi4-own-dockerfile",
     title="Give the Raspberry Pi 4 its own Dockerfile",
     section="Multiple Dockerfiles",
@@ -93,4 +93,4 @@ EXERCISE = register(Exercise(
               says_hello, needs_engine=True,
               after=("builds",)),
     ),
-))
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...catalog.devicetypes import arch_can_run, get_device_type
-from ..core import Check, Exercise, register
+from ..core import Check, Exercise
 from ._facts import builds_for, from_images, image_arch, parsed
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def prints_arch(context: CheckContext) -> str | None:
     return None
 
 
-EXERCISE = register(Exercise(
+EXERCISE = Exercise(
     name="templates-mixed-fleet",
     title="A template for a mixed Pi 3 and Pi 4 fleet",
     section="Dockerfile templates",
@@ -93,4 +93,4 @@ EXERCISE = register(Exercise(
               "Let the container ask the system which machine it runs on, rather than "
               "print a fixed text.", prints_arch, needs_engine=True, after=("builds",)),
     ),
-))
+)

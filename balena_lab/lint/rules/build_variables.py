@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 from ..._data import load
+from ...resolution.templates import REFERENCE, references
 from ..registry import Context, Hit, rule
 
 
 @cache
-def _variables() -> tuple[re.Pattern[str], frozenset[str]]:
+def _known() -> frozenset[str]:
     data: dict[str, Any] = load("build-variables.yaml")
-    return re.compile(data["reference_pattern"]), frozenset(data["variables"])
+    return frozenset(data["variables"])
 
 
 def _instruction_lines(context: Context) -> Iterator[tuple[int, str]]:
@@ -29,9 +29,8 @@ def _instruction_lines(context: Context) -> Iterator[tuple[int, str]]:
 def not_substituted(context: Context) -> Iterator[Hit]:
     if context.template:
         return
-    pattern, _ = _variables()
     for line, text in _instruction_lines(context):
-        for match in pattern.finditer(text):
+        for match in REFERENCE.finditer(text):
             yield Hit(
                 line,
                 line,
@@ -44,18 +43,11 @@ def not_substituted(context: Context) -> Iterator[Hit]:
 def unknown_variable(context: Context) -> Iterator[Hit]:
     if not context.template:
         return
-    pattern, known = _variables()
-    # The builder substitutes line by line and fails on an unknown name, but leaves lines
-    # starting with # at column 0 untouched (as balena_lab.resolution.resolver.templates does); an indented
-    # "  # note" is substituted like any other line.
-    for number, text in enumerate(context.dockerfile.text.split("\n"), start=1):
-        if text.startswith("#"):
-            continue
-        for match in pattern.finditer(text):
-            if match[1] not in known:
-                yield Hit(
-                    number,
-                    number,
-                    f"{match[0]} is not a balena build variable (known: "
-                    f"{', '.join(sorted(known))})",
-                )
+    known = _known()
+    # The builder's own scan (templates.references): line by line, lines starting
+    # with # at column 0 left untouched, an indented "  # note" substituted.
+    for ref in references(context.dockerfile.text):
+        if ref.variable not in known:
+            yield Hit(ref.line, ref.line,
+                      f"{ref.text} is not a balena build variable (known: "
+                      f"{', '.join(sorted(known))})")
