@@ -4,7 +4,7 @@ Three measurements, each side by side in one run on the same engine:
 
 1. ``balena_lab.builder.build.build()`` against ``docker build`` (the Docker CLI, classic
    builder) on the same project, fully cached and with ``--no-cache``;
-2. build-context packing: ``balena_lab.context.build_context.create()`` against
+2. build-context packing: ``balena_lab.context.archive.create()`` against
    docker-py's own ``docker.utils.build.tar()`` on a large tree (20,000 files,
    hundreds of MB, most of it in an ignored ``node_modules``);
 3. the same Dockerfile built natively (amd64) and under QEMU (aarch64).

@@ -3,6 +3,10 @@
 ``docker_client`` is the gate for every test that needs the real engine: it
 skips when no engine answers, except under ``BALENA_LAB_REQUIRE_DOCKER=1``
 (set by CI), where the very same condition fails the test instead.
+
+The ``docker`` mark follows from it: a test is marked ``docker`` exactly when
+it asks for ``docker_client`` (directly, or through ``base_images`` or another
+fixture), so ``pytest -m "not docker"`` runs every test that needs no engine.
 """
 
 from __future__ import annotations
@@ -13,6 +17,12 @@ from collections.abc import Iterator
 import pytest
 
 REQUIRE_DOCKER = os.environ.get("BALENA_LAB_REQUIRE_DOCKER") == "1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "docker_client" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.docker)
 
 
 def _missing(reason: str) -> None:

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from .._values import JsonValue
+
 if TYPE_CHECKING:
     from ..context.archive import ContextSummary
 
@@ -120,7 +122,7 @@ class StandIn:
 
 
 @dataclass(frozen=True)
-class BuildResult:
+class BuildResult(JsonValue):
     """A finished build: what was built, for which arch, how long it took."""
 
     service: str
@@ -190,7 +192,7 @@ class BuildFinished(_Event):
 
 
 @dataclass(frozen=True)
-class ReleaseResult:
+class ReleaseResult(JsonValue):
     """Every service of a multi-service release, built."""
 
     services: dict[str, BuildResult] = field(default_factory=dict)

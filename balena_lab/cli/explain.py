@@ -25,7 +25,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     explanation = explain(parse_file(args.file))
     if args.json:
-        print_json(explanation.to_json())
+        print_json(explanation.to_dict())
     else:
         print(explanation, end="")
     return 0

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Any
 
-from ..catalog.arches import all_arches, get_arch
-from ..engine import baseimages, rootfs, standins
-from ..engine.client import connect
+from ..catalog.arches import all_arches
+from ..engine import baseimages, rootfs
 from ._args import key_value
 from ._output import print_json, table
 
@@ -60,24 +58,23 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run_bootstrap(args: argparse.Namespace) -> int:
+    from ..engine import standins
+    from ..engine.client import connect
+
     client = connect()
-    verbose = not (args.quiet or args.json)
 
     def progress(event: baseimages.BootstrapEvent) -> None:
         # Progress goes to stderr so that --json keeps stdout to one document.
         # --quiet keeps one line per stage, not debootstrap's hundreds.
-        stage_change = event.stage not in ("debootstrap", "node") or event.message.startswith(
-            ("debootstrap ", "making the stand-in"))
-        if verbose or (stage_change and not args.json) or event.stage in ("present", "done"):
-            print(f"[{event.arch} {event.elapsed:5.1f}s] {event.stage}: {event.message}",
-                  file=sys.stderr, flush=True)
+        if not event.detail or not (args.quiet or args.json):
+            print(event, file=sys.stderr, flush=True)
 
     outcomes = baseimages.bootstrap(
         client, args.arch or baseimages.DEFAULT_ARCHES, mirror=args.mirror, force=args.force,
         progress=progress,
     )
     if args.node:
-        outcomes += _node_stand_ins(client, [o.arch for o in outcomes], progress)
+        outcomes += standins.bootstrap_node(client, [o.arch for o in outcomes], progress)
     if args.json:
         print_json([vars(outcome) for outcome in outcomes])
     else:
@@ -88,25 +85,9 @@ def run_bootstrap(args: argparse.Namespace) -> int:
     return 0
 
 
-def _node_stand_ins(
-    client: Any, arches: list[str], progress: Any
-) -> list[baseimages.BootstrapOutcome]:
-    outcomes = []
-    for name in arches:
-        arch = get_arch(name)
-        for onbuild in (False, True):
-            tag = standins.node_tag(arch, onbuild=onbuild)
-            started = time.monotonic()
-            made = False
-            for line in standins.ensure(client, tag, arch):
-                made = True
-                progress(baseimages.BootstrapEvent(name, "node", line, time.monotonic() - started))
-            outcomes.append(baseimages.BootstrapOutcome(
-                name, tag, "created" if made else "present", time.monotonic() - started))
-    return outcomes
-
-
 def run_list(args: argparse.Namespace) -> int:
+    from ..engine.client import connect
+
     images = baseimages.list_base_images(connect())
     if args.json:
         print_json([image.to_dict() for image in images])
@@ -123,6 +104,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
+    from ..engine.client import connect
+
     removed = baseimages.prune(connect(), include_shared=args.all, labels=dict(args.label))
     for name in removed:
         print(f"removed {name}")

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         hadolint=args.hadolint,
     )
     if args.json:
-        print_json(report.to_json())
+        print_json(report.to_dict())
     else:
         print(report, end="")
     return EXIT_FINDINGS if report.has_errors else 0

@@ -25,11 +25,13 @@ import os
 import stat
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import IO, Any
 
+from .._values import JsonValue
 from ..errors import UnreadableInputError
 from . import dockerignore
 
@@ -53,7 +55,7 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
-class ContextSummary:
+class ContextSummary(JsonValue):
     """What a build context holds, for a learner to read."""
 
     root: str
@@ -275,3 +277,28 @@ def create(
         symlinks=tuple(symlinks),
     )
     return archive, summary
+
+
+def made_context(entries: Mapping[str, bytes | Path | None]) -> IO[bytes]:
+    """A build context made of the given entries, not of a project folder.
+
+    For the images balena_lab makes itself (base images, stand-ins): each
+    name maps to its content (bytes), a file to copy in (a Path, which may be
+    large: the archive is a temporary file), or None for an empty folder.
+    The archive is rewound and ready to send; the caller closes it.
+    """
+    archive = tempfile.TemporaryFile()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        for name, content in entries.items():
+            if content is None:
+                folder = tarfile.TarInfo(name)
+                folder.type, folder.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(folder)
+            elif isinstance(content, Path):
+                tar.add(content, arcname=name, recursive=False)
+            else:
+                info = tarfile.TarInfo(name)
+                info.size, info.mode = len(content), 0o644
+                tar.addfile(info, _BytesReader(content))
+    archive.seek(0)
+    return archive

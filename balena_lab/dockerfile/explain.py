@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._data import load
+from .._values import JsonValue
 from ._paths import is_remote
 from .model import Dockerfile, Instruction
 from .parser import parse
@@ -48,7 +49,7 @@ class ExplainedInstruction:
 
 
 @dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(JsonValue):
     """Every instruction of a Dockerfile, explained."""
 
     path: str | None
@@ -96,8 +97,9 @@ class Explanation:
             f"<th>what the instruction does</th></tr>{rows}</table>"
         )
 
-    def to_json(self) -> list[dict[str, Any]]:
-        return [
+    def to_dict(self) -> dict[str, Any]:
+        """``balena-lab explain --json``: the file and one object per instruction."""
+        return {"path": self.path, "instructions": [
             {
                 "start_line": r.start_line,
                 "end_line": r.end_line,
@@ -108,7 +110,7 @@ class Explanation:
                 "reference": r.reference,
             }
             for r in self.rows
-        ]
+        ]}
 
 
 def _code(words: tuple[str, ...]) -> str:

@@ -13,6 +13,8 @@ import html
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._values import JsonValue
+
 # exec:  a JSON array of strings; for RUN/CMD/ENTRYPOINT/SHELL it is run
 #        without a shell, for ADD/COPY/VOLUME it is the JSON list of paths.
 # shell: RUN/CMD/ENTRYPOINT (and HEALTHCHECK CMD) written as plain text,
@@ -71,7 +73,7 @@ class Heredoc:
 
 
 @dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(JsonValue):
     """One instruction, as Docker's parser reads it.
 
     ``keyword`` is the name as written (``from``), ``name`` in upper case.
@@ -126,12 +128,12 @@ class Instruction:
                 return flag[len(prefix) + 1 :]
         return None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return _as_json(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
-class Dockerfile:
+class Dockerfile(JsonValue):
     """A whole Dockerfile: instructions in order, comments, directives, escape char."""
 
     instructions: tuple[Instruction, ...]
@@ -148,7 +150,7 @@ class Dockerfile:
                 return directive.value
         return None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _as_json(self)
         data.pop("text")
         return data

@@ -19,8 +19,6 @@ config on Docker 20.10.
 
 from __future__ import annotations
 
-import io
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -31,8 +29,10 @@ from typing import Any
 import docker
 import docker.errors
 
+from .._values import JsonValue
 from .._version import __version__
 from ..catalog.arches import Arch, get_arch
+from ..context.archive import made_context
 from ..errors import BaseImageError, BootstrapError
 from . import rootfs
 from .names import BASE_IMAGE_KIND, KIND_LABEL, LABEL, MANAGED_LABEL, NAMESPACE, STAND_IN_KIND
@@ -49,7 +49,7 @@ CMD ["bash"]
 
 
 @dataclass(frozen=True)
-class BaseImage:
+class BaseImage(JsonValue):
     """One local base image, as the engine reports it."""
 
     arch: str
@@ -68,12 +68,18 @@ class BaseImage:
 @dataclass(frozen=True)
 class BootstrapEvent:
     """Progress of one arch's bootstrap: ``stage`` is check, debootstrap, pack,
-    import, verify, present or done."""
+    import, verify, present, node or done.  ``detail`` marks the hundreds of lines
+    a tool prints along the way (debootstrap's, apt-get's); a quiet view shows
+    only the others, one line per stage."""
 
     arch: str
     stage: str
     message: str
     elapsed: float
+    detail: bool = False
+
+    def __str__(self) -> str:
+        return f"[{self.arch} {self.elapsed:5.1f}s] {self.stage}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -165,9 +171,10 @@ def bootstrap(
         if arch.image_arch not in {a.image_arch for a in selected}:
             selected.append(arch)
 
-    def emit(arch: Arch, stage: str, message: str, started: float) -> None:
+    def emit(arch: Arch, stage: str, message: str, started: float, detail: bool = False) -> None:
         if progress:
-            progress(BootstrapEvent(arch.name, stage, message, time.monotonic() - started))
+            progress(BootstrapEvent(arch.name, stage, message, time.monotonic() - started,
+                                    detail))
 
     outcomes: list[BootstrapOutcome] = []
     todo: list[Arch] = []
@@ -194,7 +201,7 @@ def _make(
     *,
     mirror: str,
     suite: str,
-    emit: Callable[[Arch, str, str, float], None],
+    emit: Callable[..., None],
     workdir: Path | None,
 ) -> BootstrapOutcome:
     started = time.monotonic()
@@ -204,7 +211,7 @@ def _make(
         emit(arch, "debootstrap", f"debootstrap {suite} for {arch.debian_arch} from {mirror}", started)
         rootfs.debootstrap(
             arch, target, mirror=mirror, suite=suite,
-            on_line=lambda line: emit(arch, "debootstrap", line, started),
+            on_line=lambda line: emit(arch, "debootstrap", line, started, True),
         )
         emit(arch, "pack", "packing the root filesystem", started)
         archive = Path(tmp) / "rootfs.tar"
@@ -221,13 +228,7 @@ def _build_from_rootfs(
     client: docker.DockerClient, archive: Path, tag: str, arch: Arch, labels: dict[str, str]
 ) -> str:
     """``FROM scratch`` + ``ADD rootfs.tar /`` for the arch's platform; returns the image id."""
-    with tempfile.TemporaryFile() as context:
-        with tarfile.open(fileobj=context, mode="w") as tar:
-            info = tarfile.TarInfo("Dockerfile")
-            info.size = len(_DOCKERFILE)
-            tar.addfile(info, io.BytesIO(_DOCKERFILE))
-            tar.add(archive, arcname="rootfs.tar")
-        context.seek(0)
+    with made_context({"Dockerfile": _DOCKERFILE, "rootfs.tar": archive}) as context:
         image_id = None
         log: list[str] = []
         try:

@@ -15,6 +15,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from .._values import JsonValue
 from ..errors import EngineUnreachable
 
 #: The command that brings up an engine on the machines this project supports.
@@ -27,7 +28,7 @@ SDK_BUILDER = "classic"
 
 
 @dataclass(frozen=True)
-class EngineInfo:
+class EngineInfo(JsonValue):
     """What the engine reports about itself."""
 
     address: str

@@ -20,6 +20,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from .._values import JsonValue
 from ..errors import EngineUnreachable, RunError
 from .client import START_ENGINE_FIX, connect
 from .names import KIND_LABEL, MANAGED_LABEL, RUN_KIND
@@ -28,7 +29,7 @@ _VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")  # Docker's rule for 
 
 
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(JsonValue):
     image: str
     command: tuple[str, ...] | None
     exit_code: int | None  # None when it was stopped at the timeout

@@ -25,16 +25,16 @@ bookworm with its own node version, not the upstream image.
 
 from __future__ import annotations
 
-import io
 import re
-import tarfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import docker
 import docker.errors
 
-from ..catalog.arches import Arch
+from ..catalog.arches import Arch, get_arch
+from ..context.archive import made_context
 from ..errors import BaseImageMissing, BuildError
 from . import baseimages, names
 
@@ -115,6 +115,29 @@ def node_tag(arch: Arch, *, onbuild: bool = False) -> str:
     return f"{NODE_REPOSITORY}:bookworm-{arch.image_arch}" + ("-onbuild" if onbuild else "")
 
 
+def bootstrap_node(
+    client: docker.DockerClient, arches: Iterable[str],
+    progress: Callable[[baseimages.BootstrapEvent], None] | None = None,
+) -> list[baseimages.BootstrapOutcome]:
+    """Make the Node.js stand-ins (plain and ``-onbuild``) of each arch, if missing,
+    so that no build waits minutes for them in class.  The base images must exist."""
+    outcomes = []
+    for name in arches:
+        arch = get_arch(name)
+        for onbuild in (False, True):
+            tag = node_tag(arch, onbuild=onbuild)
+            started = time.monotonic()
+            made = False
+            for index, line in enumerate(ensure(client, tag, arch)):
+                made = True
+                if progress:
+                    progress(baseimages.BootstrapEvent(
+                        name, "node", line, time.monotonic() - started, detail=index > 0))
+            outcomes.append(baseimages.BootstrapOutcome(
+                name, tag, "created" if made else "present", time.monotonic() - started))
+    return outcomes
+
+
 def ensure(client: docker.DockerClient, tag: str, arch: Arch) -> Iterator[str]:
     """Make stand-in ``tag`` if it is missing, yielding the build's output lines.
 
@@ -141,33 +164,24 @@ def ensure(client: docker.DockerClient, tag: str, arch: Arch) -> Iterator[str]:
 
 
 def _build(client: docker.DockerClient, dockerfile: str, tag: str, arch: Arch) -> Iterator[str]:
-    data = dockerfile.encode()
-    context = io.BytesIO()
-    with tarfile.open(fileobj=context, mode="w") as tar:
-        info = tarfile.TarInfo("Dockerfile")
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
-        folder = tarfile.TarInfo("host-ca")
-        folder.type, folder.mode = tarfile.DIRTYPE, 0o755
-        tar.addfile(folder)
-        for cert in sorted(HOST_CA_DIR.glob("*.crt")) if HOST_CA_DIR.is_dir() else []:
-            tar.add(cert, arcname=f"host-ca/{cert.name}", recursive=False)
-    context.seek(0)
+    certs = sorted(HOST_CA_DIR.glob("*.crt")) if HOST_CA_DIR.is_dir() else []
+    context = made_context({"Dockerfile": dockerfile.encode(), "host-ca": None,
+                            **{f"host-ca/{cert.name}": cert for cert in certs}})
     labels = {
         names.MANAGED_LABEL: "true",
         names.KIND_LABEL: STAND_IN_KIND,
         f"{names.LABEL}.arch": arch.image_arch,
     }
     log: list[str] = []
-    for chunk in client.api.build(
-        fileobj=context, custom_context=True, tag=tag, platform=arch.docker_platform,
-        labels=labels, rm=True, forcerm=True, decode=True,
-    ):
-        if "stream" in chunk:
-            for line in chunk["stream"].splitlines():
-                log.append(line)
-                yield line
-        if "error" in chunk:
-            raise BuildError(
-                f"making the stand-in {tag} failed: {chunk['error'].strip()}", log=tuple(log[-15:])
-            )
+    with context:
+        for chunk in client.api.build(
+            fileobj=context, custom_context=True, tag=tag, platform=arch.docker_platform,
+            labels=labels, rm=True, forcerm=True, decode=True,
+        ):
+            if "stream" in chunk:
+                for line in chunk["stream"].splitlines():
+                    log.append(line)
+                    yield line
+            if "error" in chunk:
+                raise BuildError(f"making the stand-in {tag} failed: {chunk['error'].strip()}",
+                                 log=tuple(log[-15:]))

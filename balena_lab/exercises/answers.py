@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._values import JsonValue
 from ..errors import BalenaLabError
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ FILES_VARIABLE = "*"
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(JsonValue):
     """The learner's files (path -> text) and what was wrong with the variables."""
 
     exercise: str

@@ -15,10 +15,11 @@ exercise gives, and its checks, in order.  :mod:`.catalog` lists them.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+from .._values import JsonValue
 
 if TYPE_CHECKING:
     from .context import CheckContext
@@ -50,7 +51,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(JsonValue):
     """The outcome of one check on one answer."""
 
     id: str
@@ -77,7 +78,7 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(JsonValue):
     """Every check of one exercise on one answer; prints as a list, shows as a table."""
 
     exercise: str
@@ -99,9 +100,6 @@ class CheckReport:
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "passed": self.passed, "total": self.total,
                 "problems": list(self.problems), "results": [r.to_dict() for r in self.results]}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckReport:

@@ -20,13 +20,13 @@ from typing import Any
 
 import nbformat
 import papermill
-import psutil
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from .limits import DEFAULT_TIMEOUT
 from .notebook import KERNEL_NAME, ExecutionFacts, inspect_executed
+from .processes import kill_tree
 
 # papermill logs every cell at INFO; a grading run of thirty notebooks wants none of it.
 logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -66,18 +66,8 @@ class _KernelManager(AsyncKernelManager):
 def _kill_kernel(manager: AsyncKernelManager) -> None:
     provisioner = getattr(manager, "provisioner", None)
     pid = getattr(provisioner, "pid", None)
-    if pid is None:
-        return
-    try:
-        process = psutil.Process(pid)
-        victims = [*process.children(recursive=True), process]
-    except psutil.NoSuchProcess:
-        return
-    for victim in victims:
-        try:
-            victim.kill()
-        except psutil.NoSuchProcess:
-            pass
+    if pid is not None:
+        kill_tree(pid)
 
 
 def execute(

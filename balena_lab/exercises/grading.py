@@ -26,12 +26,11 @@ from collections.abc import Callable
 from pathlib import Path
 from queue import Empty, Queue
 
-import psutil
-
 from ..errors import GradingError
 from .catalog import get_exercise
 from .context import GRADING_RUN_LABEL, remove_images
 from .limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
+from .processes import kill_tree
 from .report import ClassReport, write_reports
 from .submission import SubmissionResult, not_checked
 
@@ -69,29 +68,6 @@ def discover(submissions_dir: Path) -> tuple[list[tuple[str, Path]], list[str]]:
     return found, skipped
 
 
-def _kill_tree(pid: int, token: str | None = None) -> None:
-    """Kill ``pid`` and its children; with ``token``, also every process whose
-    environment carries it (kernels orphaned when their worker died)."""
-    victims: list[psutil.Process] = []
-    try:
-        process = psutil.Process(pid)
-        victims = [*process.children(recursive=True), process]
-    except psutil.NoSuchProcess:
-        pass
-    if token is not None:
-        for candidate in psutil.process_iter():
-            try:
-                if candidate.environ().get(WORKER_ENV) == token:
-                    victims.append(candidate)
-            except (psutil.Error, OSError):
-                pass  # gone, or not ours to read
-    for victim in victims:
-        try:
-            victim.kill()
-        except psutil.Error:
-            pass
-
-
 class _Worker:
     """One worker process (see :mod:`.worker`), grading submissions one after another."""
 
@@ -122,13 +98,13 @@ class _Worker:
 
     def close(self, kill: bool = False) -> None:
         if kill:
-            _kill_tree(self.process.pid, self.token)
+            kill_tree(self.process.pid, env=(WORKER_ENV, self.token))
         elif self.process.stdin is not None:
             self.process.stdin.close()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            _kill_tree(self.process.pid, self.token)
+            kill_tree(self.process.pid, env=(WORKER_ENV, self.token))
             self.process.wait()
         self.log.close()
 

@@ -77,10 +77,6 @@ def exercise_of(notebook: nbformat.NotebookNode) -> str | None:
     return str(name) if name else None
 
 
-def answer_tags(notebook: nbformat.NotebookNode) -> list[str]:
-    return [t for cell in notebook.cells for t in tags(cell) if t.startswith(ANSWER_PREFIX)]
-
-
 def missing_cells(notebook: nbformat.NotebookNode, exercise: Exercise) -> list[str]:
     """The learner-cell tags the exercise expects and the notebook has no code cell for."""
     present = {t for cell in notebook.cells if cell.cell_type == "code" for t in tags(cell)}

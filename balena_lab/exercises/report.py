@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._values import JsonValue
 from .submission import SubmissionResult
 
 CSV_NAME = "report.csv"
@@ -22,7 +23,7 @@ HTML_NAME = "report.html"
 
 
 @dataclass(frozen=True)
-class ClassReport:
+class ClassReport(JsonValue):
     exercise: str
     run_id: str
     results: tuple[SubmissionResult, ...]

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._values import JsonValue
 from ..errors import NotebookError
 from .answers import read_answer, run_checks
 from .catalog import get_exercise
@@ -39,7 +40,7 @@ STATUSES = ("graded", "timeout", "kernel-died", "not-a-notebook", "failed")
 
 
 @dataclass(frozen=True)
-class SubmissionResult:
+class SubmissionResult(JsonValue):
     """The outcome for one learner: status, one clear line, the checks, the times."""
 
     learner: str
@@ -165,6 +166,3 @@ def grade_submission(
 def write_result(result: SubmissionResult, path: str | Path) -> None:
     Path(path).write_text(json.dumps(result.to_dict()), encoding="utf-8")
 
-
-def read_result(path: str | Path) -> SubmissionResult:
-    return SubmissionResult.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

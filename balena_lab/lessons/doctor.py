@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .._values import JsonValue
 from ..catalog.arches import get_arch
 from ..engine import baseimages, emulation
 from ..engine.client import START_ENGINE_FIX, EngineInfo, connect, engine_info
@@ -29,7 +30,7 @@ OK, FAIL, WARN, SKIP = "ok", "fail", "warn", "skip"
 
 
 @dataclass(frozen=True)
-class Check:
+class Check(JsonValue):
     """One line of the doctor's report."""
 
     name: str
@@ -48,7 +49,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(JsonValue):
     """All checks, in order."""
 
     checks: tuple[Check, ...]

@@ -7,12 +7,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .._values import JsonValue
+
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(JsonValue):
     """One problem: which rule, how bad, where (lines of the Dockerfile), and why.
 
     ``tool`` is ``balena-lab`` for our BLxxx rules, ``hadolint`` for DLxxxx/SCxxxx.
@@ -35,12 +37,12 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.lines}: {self.severity} {self.rule} {self.message}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
-class LintReport:
+class LintReport(JsonValue):
     """All findings for one Dockerfile, sorted by line then severity."""
 
     path: str | None
@@ -93,10 +95,10 @@ class LintReport:
             f"{rows}</table>"
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "template": self.template,
             "counts": self.counts,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
         }

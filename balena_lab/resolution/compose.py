@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from .. import _data
+from .._values import JsonValue
 from ..catalog.arches import get_arch
 from ..catalog.devicetypes import get_device_type
 from ..errors import ComposeError, NoDockerfileError, ResolutionError
@@ -77,7 +78,7 @@ def default_composition(dockerfile: str | None = None) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class ServiceBuild:
+class ServiceBuild(JsonValue):
     """One service of a composition: what it builds (or the image it pulls)."""
 
     name: str
@@ -97,7 +98,7 @@ class ServiceBuild:
 
 
 @dataclass(frozen=True)
-class Composition:
+class Composition(JsonValue):
     """A project's composition, generated or read, and every service resolved."""
 
     source: str  # "generated" or the compose file's name

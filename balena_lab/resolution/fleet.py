@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._values import JsonValue
 from ..catalog import devicetypes
 from ..catalog.devicetypes import DeviceType
 from ..dockerfile.parser import parse
@@ -63,7 +64,7 @@ class MatrixRow:
 
 
 @dataclass(frozen=True)
-class PrecedenceMatrix:
+class PrecedenceMatrix(JsonValue):
     """Every device type of the catalogue, and the file balena builds for it."""
 
     project_dir: str

@@ -18,7 +18,6 @@ never falls back: if it fails (an undefined variable, say) resolution fails.
 from __future__ import annotations
 
 import html
-import json
 import os
 import posixpath
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._values import JsonValue
 from ..catalog import devicetypes
 from ..catalog.arches import all_arches, get_arch
 from ..errors import (
@@ -57,7 +57,7 @@ NOT_FOUND_MESSAGE = "Specified file not found or is invalid: {path}"
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(JsonValue):
     """A file the resolvers looked at, and why it won, lost or did not count."""
 
     path: str  # posix path relative to the service directory
@@ -71,7 +71,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Resolution:
+class Resolution(JsonValue):
     """The Dockerfile balena would build for one service and device type."""
 
     project_dir: str
@@ -104,9 +104,6 @@ class Resolution:
             "substitutions": [s.to_dict() for s in self.substitutions],
             "error": None,
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
 
     def _repr_html_(self) -> str:
         esc = html.escape

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .. import _data
+from .._values import JsonValue
 from ..errors import TemplateSyntaxError, TemplateVariableError
 
 # lodash builds one alternation in this order (escape, interpolate, ES template
@@ -49,7 +50,7 @@ def builtin_variables(device_type: str, arch: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Substitution:
+class Substitution(JsonValue):
     """One ``%%NAME%%`` replaced: where (1-based line and columns) and by what."""
 
     line: int

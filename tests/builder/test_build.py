@@ -14,7 +14,6 @@ from balena_lab.builder.events import Notice, StepOutput, StepStarted
 from balena_lab.engine.containers import run
 from balena_lab.errors import BaseImageMissing, BuildStepFailed
 
-pytestmark = pytest.mark.docker
 
 
 def _project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
@@ -239,7 +238,9 @@ def test_stand_ins_can_be_configured_for_a_machine(
     assert result.stand_ins[0].local == "balena-lab/debian:bookworm-amd64"
 
 
-def test_an_invalid_from_name_is_a_clear_error(tmp_path: Path) -> None:
+def test_an_invalid_from_name_is_a_clear_error(
+    tmp_path: Path, docker_client: docker.DockerClient
+) -> None:
     project = _project(tmp_path, {"Dockerfile": "FROM Debian:bookworm\n"})
     with pytest.raises(BaseImageMissing, match="Dockerfile:1: FROM Debian:bookworm"):
         builder.build(project, "intel-nuc")

@@ -10,7 +10,6 @@ from pathlib import Path
 import docker
 import pytest
 
-pytestmark = pytest.mark.docker
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -115,7 +115,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 def test_explain_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--json", _write(tmp_path, "FROM a\nCOPY a b\n")]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [row["name"] for row in data] == ["FROM", "COPY"]
+    assert [row["name"] for row in data["instructions"]] == ["FROM", "COPY"]
 
 
 def test_unknown_instruction_and_continuation_at_eof_are_findings(

@@ -155,7 +155,6 @@ def _docker_cli() -> str:
     raise AssertionError
 
 
-@pytest.mark.docker
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_context_matches_docker_build(
     case: str, tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]

@@ -92,8 +92,8 @@ def test_text_html_and_json() -> None:
     assert "    2-3  RUN a \\" in text and text.count("RUN: ") == 1
     html = explanation._repr_html_()
     assert html.count("<tr>") == 4 and "href='https://docs.docker.com" in html
-    data = json.loads(json.dumps(explanation.to_json()))
-    assert data[1]["start_line"] == 2 and data[1]["end_line"] == 3
+    data = json.loads(explanation.to_json())
+    assert data["instructions"][1]["start_line"] == 2 and data["instructions"][1]["end_line"] == 3
 
 
 def test_html_escapes_the_source() -> None:

@@ -70,7 +70,7 @@ def test_json_reader_edge_cases_read_as_go_reads_them(
     assert (instruction.form, instruction.args) == (form, args)
     theirs = dockerfile.parse_string(text)[1]
     assert (theirs.json, theirs.value) == (form == "exec", args)
-    str(explain(text)), str(lint(text)), json.dumps(lint(text).to_json())  # no traceback
+    str(explain(text)), str(lint(text)), lint(text).to_json()  # no traceback
 
 
 def test_json_array_with_a_non_string_is_a_syntax_error_at_its_line() -> None:
@@ -139,7 +139,7 @@ def test_onbuild_wraps_a_trigger() -> None:
 
 def test_result_serialises_to_json() -> None:
     result = parse("# syntax=x\nFROM a\nRUN <<EOF\nx\nEOF\n", path="Dockerfile")
-    data = json.loads(json.dumps(result.to_json()))
+    data = json.loads(result.to_json())
     assert data["instructions"][1]["heredocs"][0]["name"] == "EOF"
     assert data["directives"] == [{"line": 1, "name": "syntax", "value": "x"}]
     assert "<table>" in result._repr_html_()
@@ -231,7 +231,7 @@ def test_any_bytes_parse_lint_and_explain_or_raise_input_error(data: bytes) -> N
     assert all(1 <= i.start_line <= i.end_line <= parsed.line_count for i in parsed.instructions)
     for template in (True, False):
         report = lint(parsed, template=template)
-        str(report).encode(), json.dumps(report.to_json()).encode()
+        str(report).encode(), report.to_json().encode()
     explanation = explain(parsed)
     assert len(explanation.rows) == len(parsed.instructions)
     str(explanation).encode(), explanation._repr_html_().encode()  # no lone surrogate

@@ -12,7 +12,6 @@ import pytest
 from balena_lab.catalog.arches import get_arch
 from balena_lab.engine import baseimages
 
-pytestmark = pytest.mark.docker
 
 
 def test_image_names_share_one_namespace() -> None:

@@ -8,7 +8,6 @@ import pytest
 from balena_lab.engine.containers import remove_volume, run
 from balena_lab.errors import RunError
 
-pytestmark = pytest.mark.docker
 
 
 def _gone(client: docker.DockerClient, container_id: str) -> bool:

@@ -14,7 +14,7 @@ from balena_lab.exercises import CheckOptions, all_exercises, collect_answer, ru
 
 from .classgen import solution_namespace, starter_namespace
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 NAMES = [e.name for e in all_exercises()]
 
 

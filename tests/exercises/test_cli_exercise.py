@@ -43,7 +43,6 @@ def test_exercise_run_a_broken_notebook(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 3 and "not-a-notebook" in capsys.readouterr().out
 
 
-@pytest.mark.docker
 @pytest.mark.slow
 def test_grade_command_writes_the_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], docker_client: docker.DockerClient,

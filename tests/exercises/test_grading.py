@@ -59,7 +59,7 @@ def _by_kind(report: ClassReport, kind: str):  # type: ignore[no-untyped-def]
     return result
 
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def test_each_case_gets_a_clear_line(graded: tuple[ClassReport, Path, dict[str, str]]) -> None:

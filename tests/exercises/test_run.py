@@ -11,7 +11,7 @@ from balena_lab.exercises.context import SUBMISSION_LABEL
 
 from .classgen import solved
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def test_solved_notebook_passes_and_its_images_are_removed(

@@ -28,7 +28,6 @@ def test_show_given_lists_the_project_files() -> None:
     assert "<pre>" in given._repr_html_()
 
 
-@pytest.mark.docker
 @pytest.mark.slow
 def test_solved_notebook_checks_itself_in_the_kernel(
     tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]

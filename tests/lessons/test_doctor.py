@@ -26,7 +26,6 @@ def _by_name(report: dict) -> dict[str, dict]:
     return {check["name"]: check for check in report["checks"]}
 
 
-@pytest.mark.docker
 def test_doctor_reports_the_engine(docker_client: docker.DockerClient) -> None:
     report = doctor.run_checks()
     engine = {c.name: c for c in report.checks}["docker engine"]
@@ -59,7 +58,6 @@ def test_doctor_text_output_lists_fixes(tmp_path: os.PathLike[str]) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-@pytest.mark.docker
 @pytest.mark.skipif(not REQUIRE_DOCKER, reason="only a machine set up by .ci/run / make test has everything")
 def test_doctor_passes_on_a_prepared_machine() -> None:
     code, report = _doctor_json()

@@ -8,7 +8,6 @@ import pytest
 from balena_lab.errors import RunError
 from balena_lab.lessons.updatelock import LOCK_PATH, simulate_update
 
-pytestmark = pytest.mark.docker
 
 
 def _leftovers(client: docker.DockerClient) -> tuple[list[object], list[object]]:

@@ -463,7 +463,7 @@ def test_report_text_json_and_html() -> None:
     text = str(report)
     assert text.splitlines()[0].startswith("Dockerfile:1: error BL001 ")
     assert "1 error, 1 warning, 0 info" in text
-    data = json.loads(json.dumps(report.to_json()))
+    data = json.loads(report.to_json())
     assert data["counts"] == {"error": 1, "warning": 1, "info": 0}
     assert data["findings"][1]["rule"] == "BL004"
     assert "<table>" in report._repr_html_() and "BL004" in report._repr_html_()

@@ -130,7 +130,6 @@ def test_notebook_starts_with_a_parameters_cell(name: str) -> None:
     assert sum("parameters" in c.metadata.get("tags", []) for c in notebook.cells) == 1
 
 
-@pytest.mark.docker
 def test_ready_notebook_shows_the_checks_and_an_arm_answer(
     docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
@@ -141,7 +140,6 @@ def test_ready_notebook_shows_the_checks_and_an_arm_answer(
     assert "'aarch64'" in _text(code[2])
 
 
-@pytest.mark.docker
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NBVAL)
 def test_nbval(name: str, docker_client: docker.DockerClient,
@@ -153,7 +151,6 @@ def test_nbval(name: str, docker_client: docker.DockerClient,
     assert _projects_digest() == before, "a notebook wrote into notebooks/projects/"
 
 
-@pytest.mark.docker
 @pytest.mark.slow
 @pytest.mark.parametrize("name", STRICT)
 def test_nbval_strict_reproduces_a_fresh_run(name: str, tmp_path: Path,
@@ -190,7 +187,6 @@ def test_the_sanitize_file_replaces_what_differs_between_runs() -> None:
     assert "raspberrypi3" in sanitize(first)  # device types are kept
 
 
-@pytest.mark.docker
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "device_type", "arch"), PAPERMILL_CASES)
 def test_papermill(name: str, device_type: str, arch: str | None, tmp_path: Path,

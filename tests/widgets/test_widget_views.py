@@ -49,7 +49,9 @@ def test_template_view_shows_a_resolution_error(tmp_path: Path) -> None:
     project = _project(tmp_path, **{"Dockerfile.template": "FROM %%BALENA_NOPE%%\n"})
     view = TemplateView(project, "raspberrypi3")
     assert view.resolution is None and view.error is not None
-    assert "BALENA_NOPE" in view.result.value and "balena-lab-error" in view.result.value
+    assert view.error.type == "template-variable"  # type: ignore[attr-defined]
+    assert "BALENA_NOPE is not defined" in view.result.value
+    assert "TemplateVariableError" in view.title.value
 
 
 def test_template_view_arch_override(tmp_path: Path) -> None:

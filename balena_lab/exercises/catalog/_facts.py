@@ -13,6 +13,7 @@ from ...lint import LintReport, lint
 from ..core import CheckFailed
 
 if TYPE_CHECKING:
+    from ...engine.containers import RunResult
     from ..context import CheckContext
 
 
@@ -69,6 +70,23 @@ def image_arch(image: str) -> str | None:
                 if device is not None:
                     return device.arch
     return None
+
+
+def ran(result: RunResult, *, what: str = "the container", hide: str = "") -> str:
+    """What a run did, in a check's words: its exit code and the end of its output
+    (``hide`` removed: a check's marker is not the learner's output)."""
+    if result.timed_out:
+        return f"{what} was still running after the time limit"
+    printed = (result.output.replace(hide, "") if hide else result.output).strip()[-200:]
+    return f"{what} exited with {result.exit_code}: {printed!r}"
+
+
+def run_failure(result: RunResult, expect: str, *, what: str = "the container",
+                hide: str = "") -> str | None:
+    """None when the run exited 0 having printed ``expect``; else :func:`ran`."""
+    if not result.timed_out and result.exit_code == 0 and expect in result.output:
+        return None
+    return ran(result, what=what, hide=hide)
 
 
 def stamp_words(marker: str) -> tuple[str, str, str]:

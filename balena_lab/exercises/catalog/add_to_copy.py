@@ -7,7 +7,7 @@ import tarfile
 from typing import TYPE_CHECKING
 
 from ..core import Check, Exercise
-from ._facts import builds_for, linted, parsed
+from ._facts import builds_for, linted, parsed, run_failure
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -51,10 +51,7 @@ def archive_unpacked(context: CheckContext) -> str | None:
 
 
 def script_runs(context: CheckContext) -> str | None:
-    result = context.run(DEVICE)
-    if result.exit_code != 0 or "app says hello" not in result.output:
-        return f"the container exited with {result.exit_code}: {result.output.strip()[-200:]!r}"
-    return None
+    return run_failure(context.run(DEVICE), "app says hello")
 
 
 EXERCISE = Exercise(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import Check, Exercise
-from ._facts import builds_for, instructions, linted, parsed, stamp_words
+from ._facts import builds_for, instructions, linted, parsed, ran, run_failure, stamp_words
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -52,15 +52,10 @@ builds = builds_for(DEVICE)
 
 def says_hello(context: CheckContext) -> str | None:
     result = context.run(DEVICE)
-    if result.timed_out:
-        return "the container was still running after the time limit"
-    shown = f"the container exited with {result.exit_code} and printed " + repr(
-        result.output.replace(context.marker, "").strip()[-200:])
-    if result.exit_code != 0 or GREETING not in result.output:
-        return shown
-    if stamp_words(context.marker)[2] not in result.output:
-        return shown + ", but hello.sh itself did not run"
-    return None
+    failure = run_failure(result, GREETING, hide=context.marker)
+    if failure is None and stamp_words(context.marker)[2] not in result.output:
+        return ran(result, hide=context.marker) + ", but hello.sh itself did not run"
+    return failure
 
 
 EXERCISE = Exercise(

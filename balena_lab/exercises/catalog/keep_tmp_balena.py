@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import Check, CheckFailed, Exercise
-from ._facts import builds_for
+from ._facts import builds_for, run_failure
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -35,11 +35,7 @@ builds = builds_for(DEVICE)
 
 def prints_ready(context: CheckContext) -> str | None:
     result = context.run(DEVICE)
-    if result.timed_out:
-        return "start.sh was still running at the time limit"
-    if result.exit_code != 0 or "ready" not in result.output:
-        return f"start.sh exited with {result.exit_code}: {result.output.strip()[-200:]!r}"
-    return None
+    return run_failure(result, "ready", what="start.sh")
 
 
 def keeps_lock(context: CheckContext) -> str | None:

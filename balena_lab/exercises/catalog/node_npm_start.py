@@ -11,7 +11,7 @@ from nodesemver import satisfies
 
 from ...resolution.nodejs import node_versions, parse_package_json, resolve_node_project
 from ..core import Check, CheckFailed, Exercise
-from ._facts import builds_for, stamp_words
+from ._facts import builds_for, ran, run_failure, stamp_words
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -90,13 +90,10 @@ builds = builds_for(DEVICE)
 
 def starts(context: CheckContext) -> str | None:
     result = context.run(DEVICE)
-    shown = f"the container exited with {result.exit_code}: " + repr(
-        result.output.replace(context.marker, "").strip()[-300:])
-    if result.exit_code != 0 or "hello from node" not in result.output:
-        return shown
-    if stamp_words(context.marker)[2] not in result.output:
-        return shown + ", but src/main.js itself did not run"
-    return None
+    failure = run_failure(result, "hello from node", hide=context.marker)
+    if failure is None and stamp_words(context.marker)[2] not in result.output:
+        return ran(result, hide=context.marker) + ", but src/main.js itself did not run"
+    return failure
 
 
 EXERCISE = Exercise(

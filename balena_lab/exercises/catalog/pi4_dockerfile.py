@@ -9,7 +9,7 @@ from ...errors import ResolutionError
 from ...resolution.resolver import resolve
 from ..context import CheckContext, write_project
 from ..core import Check, Exercise
-from ._facts import builds_for
+from ._facts import builds_for, run_failure
 
 DEVICE = "raspberrypi4-64"
 OTHERS = ("raspberrypi3", "raspberrypi3-64", "raspberrypi5", "raspberrypi400-64", "intel-nuc")
@@ -63,10 +63,7 @@ builds = builds_for(DEVICE)
 
 
 def says_hello(context: CheckContext) -> str | None:
-    result = context.run(DEVICE)
-    if result.exit_code != 0 or GREETING not in result.output:
-        return f"the container exited with {result.exit_code}: {result.output.strip()[-200:]!r}"
-    return None
+    return run_failure(context.run(DEVICE), GREETING)
 
 
 EXERCISE = Exercise(

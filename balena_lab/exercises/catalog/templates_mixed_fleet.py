@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...catalog.devicetypes import arch_can_run, get_device_type
 from ..core import Check, Exercise
-from ._facts import builds_for, from_images, image_arch, parsed
+from ._facts import builds_for, from_images, image_arch, parsed, run_failure
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -61,10 +61,7 @@ builds = builds_for(FLEET)
 
 
 def prints_arch(context: CheckContext) -> str | None:
-    result = context.run(FLEET)
-    if result.exit_code != 0 or "armv7l" not in result.output:
-        return f"the container exited with {result.exit_code}: {result.output.strip()[-200:]!r}"
-    return None
+    return run_failure(context.run(FLEET), "armv7l")
 
 
 EXERCISE = Exercise(

@@ -1,0 +1,33 @@
+"""Stopping a process and everything it started: the one kill-a-tree helper.
+
+A kernel a watchdog stops, or a grading worker that is past its time, may
+have children of its own (a learner's ``subprocess``); all of them go.
+"""
+
+from __future__ import annotations
+
+import psutil
+
+
+def kill_tree(pid: int, *, env: tuple[str, str] | None = None) -> None:
+    """Kill ``pid`` and its children; with ``env`` (a name and a value), also every
+    process whose environment carries it (children orphaned when their parent died)."""
+    victims: list[psutil.Process] = []
+    try:
+        process = psutil.Process(pid)
+        victims = [*process.children(recursive=True), process]
+    except psutil.NoSuchProcess:
+        pass
+    if env is not None:
+        name, value = env
+        for candidate in psutil.process_iter():
+            try:
+                if candidate.environ().get(name) == value:
+                    victims.append(candidate)
+            except (psutil.Error, OSError):
+                pass  # gone, or not ours to read
+    for victim in victims:
+        try:
+            victim.kill()
+        except psutil.Error:
+            pass
