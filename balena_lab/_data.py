@@ -24,4 +24,4 @@ def load(name: str) -> Any:
     Callers must not mutate what they get back: it is shared.
     """
     text = resources.files("balena_lab").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506  (a safe loader)
+    return yaml.load(text, Loader=_LOADER)

@@ -29,19 +29,19 @@ from ..errors import BalenaLabError
 # help), in the order `balena-lab --help` lists them.  The help is here so
 # that the top-level help needs no subcommand module.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "doctor": ("doctor", "check Python, the Docker engine, QEMU, base images, JupyterLab "
-                         "and the kernel"),
+    "doctor": ("doctor", ("check Python, the Docker engine, QEMU, base images, JupyterLab "
+                          "and the kernel")),
     "images": ("images", "make, list and prune balena_lab's local base images"),
     "explain": ("explain", "explain each instruction of a Dockerfile"),
     "lint": ("lint", "lint a Dockerfile (exit 1 on errors)"),
     "resolve": ("resolve", "which Dockerfile balena builds for a device type, and what it says"),
     "compose": ("compose", "the generated or validated docker-compose.yml of a project"),
     "build": ("build", "build a project for a device type on the local engine"),
-    "run": ("container", "run an image's CMD (or a command) in a container that is then "
-                         "removed"),
+    "run": ("container", ("run an image's CMD (or a command) in a container that is then "
+                          "removed")),
     "exercise": ("exercise", "list the exercises, or run one notebook and check it"),
-    "grade": ("grade", "run every submitted notebook in its own kernel and write a class "
-                       "report"),
+    "grade": ("grade", ("run every submitted notebook in its own kernel and write a class "
+                        "report")),
 }
 
 EXIT_USAGE_OR_INPUT = 2

@@ -67,12 +67,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         for event in events:
             # The result of the whole command: one JSON document, or the result table.
-            final = isinstance(event, ReleaseFinished) or (
-                isinstance(event, BuildFinished) and not multi)
-            if final and args.json:
-                print_json(event.result.to_dict())
-            elif final:
-                print("\n" + str(event.result))
+            if isinstance(event, ReleaseFinished | BuildFinished) and (
+                    isinstance(event, ReleaseFinished) or not multi):
+                if args.json:
+                    print_json(event.result.to_dict())
+                else:
+                    print(f"\n{event.result}")
             else:
                 print(event, file=out, flush=True)
     except BuildStepFailed as error:

@@ -287,7 +287,7 @@ def made_context(entries: Mapping[str, bytes | Path | None]) -> IO[bytes]:
     large: the archive is a temporary file), or None for an empty folder.
     The archive is rewound and ready to send; the caller closes it.
     """
-    archive = tempfile.TemporaryFile()
+    archive = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the caller, who closes it)
     with tarfile.open(fileobj=archive, mode="w") as tar:
         for name, content in entries.items():
             if content is None:

@@ -20,6 +20,7 @@ from ._paths import is_remote
 from .model import Dockerfile, Instruction
 from .parser import parse
 from .shell import shell_script
+from .stages import FromLine, from_lines, stages
 
 _DEFAULT_SHELL = ("/bin/sh", "-c")
 _BUILD_TIME = frozenset({"RUN"})
@@ -126,6 +127,7 @@ def _runs(
     shell: tuple[str, ...],
     lines: dict[str, str],
     entrypoint: Instruction | None = None,
+    base: FromLine | None = None,
 ) -> str:
     when = lines["build_time"] if instruction.name in _BUILD_TIME else lines["start_time"]
     shell_text = " ".join(shell)
@@ -218,6 +220,7 @@ def _this_line(
     shell: tuple[str, ...],
     lines: dict[str, str],
     entrypoint: Instruction | None = None,
+    base: FromLine | None = None,
 ) -> str:
     name, args = instruction.name, instruction.args
     if not instruction.known:
@@ -226,10 +229,12 @@ def _this_line(
         text = _runs(instruction, shell, lines, entrypoint)
     elif name in ("COPY", "ADD"):
         text = _copies(instruction, lines)
-    elif name == "FROM" and args:
+    elif name == "FROM" and base is not None:
         alias = args[2] if len(args) >= 3 and args[1].upper() == "AS" else None
-        key = "from_alias" if alias else "from"
-        text = lines[key].format(image=args[0], alias=alias)
+        key = "from_stage" if base.kind == "stage" else "from_alias" if alias else "from"
+        text = lines[key].format(image=base.image, alias=alias)
+        if base.written != base.image:
+            text += lines["from_expanded"].format(written=base.written, image=base.image)
     elif name == "ONBUILD" and instruction.trigger is not None:
         text = lines["onbuild"].format(trigger=instruction.trigger.original.strip())
     elif name == "ENV" and args:
@@ -254,23 +259,14 @@ def _this_line(
 def _stage_entrypoints(dockerfile: Dockerfile) -> dict[int, Instruction]:
     """Index of each CMD -> the last ENTRYPOINT of its stage (before or after the CMD:
     the builder keeps a CMD set in the same stage when an ENTRYPOINT follows)."""
+    position = {id(instruction): n for n, instruction in enumerate(dockerfile.instructions)}
     found: dict[int, Instruction] = {}
-    stage: list[int] = []
-    instructions = dockerfile.instructions
-
-    def close() -> None:
-        entrypoints = [instructions[i] for i in stage if instructions[i].name == "ENTRYPOINT"]
+    for stage in stages(dockerfile):
+        entrypoints = [i for i in stage.instructions if i.name == "ENTRYPOINT"]
         if entrypoints and entrypoints[-1].args:
-            for i in stage:
-                if instructions[i].name == "CMD":
-                    found[i] = entrypoints[-1]
-
-    for index, instruction in enumerate(instructions):
-        if instruction.name == "FROM":
-            close()
-            stage = []
-        stage.append(index)
-    close()
+            for instruction in stage.instructions:
+                if instruction.name == "CMD":
+                    found[position[id(instruction)]] = entrypoints[-1]
     return found
 
 
@@ -282,6 +278,7 @@ def explain(dockerfile: Dockerfile | str) -> Explanation:
     lines: dict[str, str] = texts["lines"]
     shell: tuple[str, ...] = _DEFAULT_SHELL
     entrypoints = _stage_entrypoints(dockerfile)
+    bases = {item.line: item for item in from_lines(dockerfile)}
     rows = []
     for index, instruction in enumerate(dockerfile.instructions):
         if instruction.name == "FROM":
@@ -293,7 +290,8 @@ def explain(dockerfile: Dockerfile | str) -> Explanation:
                 end_line=instruction.end_line,
                 name=instruction.name if instruction.known else instruction.keyword,
                 source=instruction.source,
-                this_line=_this_line(instruction, shell, lines, entrypoints.get(index)),
+                this_line=_this_line(instruction, shell, lines, entrypoints.get(index),
+                                     bases.get(instruction.start_line)),
                 about=entry["about"],
                 reference=entry["reference"],
             )

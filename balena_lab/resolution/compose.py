@@ -185,7 +185,7 @@ def _fast_validator() -> Callable[[Any], Any]:
     # command that reads a compose file would pay.
     import fastjsonschema
 
-    return fastjsonschema.compile(_schema())  # type: ignore[no-any-return]
+    return fastjsonschema.compile(_schema())
 
 
 def validate_compose(document: Mapping[str, Any], *, path: str | Path | None = None) -> None:
@@ -210,9 +210,9 @@ def validate_compose(document: Mapping[str, Any], *, path: str | Path | None = N
     # best_match descends into oneOf branches, so a bad build: object names its field.
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is None:  # the two validators disagree: trust the stricter one, in its words
-        where = first.name.removeprefix("data").lstrip(".") or "the file"
-        raise ComposeError(f"{where}: {first.message.removeprefix(first.name + ' ')}",
-                           path=path)
+        name = first.name or "data"
+        where = name.removeprefix("data").lstrip(".") or "the file"
+        raise ComposeError(f"{where}: {first.message.removeprefix(name + ' ')}", path=path)
     location = [str(part) for part in error.absolute_path]
     service = location[1] if len(location) >= 2 and location[0] == "services" else None
     field_path = location[2:] if service else location
@@ -306,7 +306,7 @@ def compose(
             continue
         folder = service_folder(project, compose_file, build)
         dockerfile = build.dockerfile
-        resolution = None
+        resolved: Resolution | None = None
         if device_type is None:
             if not has_something_to_build(folder, dockerfile):
                 what = f"{dockerfile!r} (or its .template / .<arch> siblings)" if dockerfile else (
@@ -319,12 +319,12 @@ def compose(
                                    path=compose_file)
         else:
             try:
-                resolution = resolve(folder, device_type, arch, dockerfile=dockerfile,
-                                     variables=variables, service_name=name)
+                resolved = resolve(folder, device_type, arch, dockerfile=dockerfile,
+                                   variables=variables, service_name=name)
             except ResolutionError as error:
                 failing = "build.dockerfile" if dockerfile else build.field
                 raise ComposeError(f"service {name!r}, field {failing!r}: {error.message}",
                                    service=name, field=failing, path=compose_file) from error
         services.append(ServiceBuild(name, build.folder, dockerfile, spec.get("image"),
-                                     resolution, folder, build.args))
+                                     resolved, folder, build.args))
     return Composition(compose_file.name, document, tuple(services))

@@ -15,7 +15,6 @@ from balena_lab.engine.containers import run
 from balena_lab.errors import BaseImageMissing, BuildStepFailed
 
 
-
 def _project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     for name, content in files.items():
         path = tmp_path / name

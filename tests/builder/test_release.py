@@ -12,7 +12,6 @@ from balena_lab.builder.release import iter_build_release
 from balena_lab.engine.containers import run
 from balena_lab.errors import BuildStepFailed
 
-
 COMPOSE = """version: '2.1'
 volumes:
   resin-data: {}

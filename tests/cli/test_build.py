@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 
 import docker
-import pytest
-
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

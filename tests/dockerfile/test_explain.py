@@ -155,3 +155,12 @@ def test_cmd_after_shell_entrypoint_is_its_script_or_ignored() -> None:
 def test_exec_form_trailing_text_is_shown() -> None:
     text = _line('FROM a\nRUN ["echo", "a"] && echo b\n', 1)
     assert "(`&& echo b`) is ignored" in text
+
+
+def test_from_is_explained_with_the_image_docker_reads() -> None:
+    rows = explain("ARG BASE=debian\nARG IMG=${BASE}:bookworm\nFROM $IMG AS build\n"
+                   "FROM build\n").rows
+    assert "from the image `debian:bookworm`" in rows[2].this_line
+    assert "`$IMG` is `debian:bookworm`" in rows[2].this_line
+    assert rows[3].this_line == "starts a build stage from the earlier stage `build`"
+    assert "expanded" not in explain("FROM debian\n").rows[0].this_line

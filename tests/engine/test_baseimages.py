@@ -13,7 +13,6 @@ from balena_lab.catalog.arches import get_arch
 from balena_lab.engine import baseimages
 
 
-
 def test_image_names_share_one_namespace() -> None:
     assert baseimages.image_tag("aarch64") == "balena-lab/debian:bookworm-aarch64"
     assert baseimages.image_tag("i386-nlp") == "balena-lab/debian:bookworm-i386"

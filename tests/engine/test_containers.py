@@ -9,7 +9,6 @@ from balena_lab.engine.containers import remove_volume, run
 from balena_lab.errors import RunError
 
 
-
 def _gone(client: docker.DockerClient, container_id: str) -> bool:
     try:
         client.containers.get(container_id)

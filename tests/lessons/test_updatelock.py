@@ -9,7 +9,6 @@ from balena_lab.errors import RunError
 from balena_lab.lessons.updatelock import LOCK_PATH, simulate_update
 
 
-
 def _leftovers(client: docker.DockerClient) -> tuple[list[object], list[object]]:
     containers = client.containers.list(all=True, filters={"label": "io.balena-lab.kind=updatelock"})
     volumes = [v for v in client.volumes.list() if v.name.startswith("balena-lab-updatelock-")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import docker
-import pytest
 
 from balena_lab.widgets import BuildPanel, DeviceTypePicker, link
 
