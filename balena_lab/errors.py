@@ -43,12 +43,16 @@ Every :class:`ResolutionError` has ``type``, the short name the
 Every error has ``fix``: the exact command or action that mends it, or
 ``None`` when there is nothing to run, and ``service``: the compose service
 it concerns in a multi-service release, or ``None``.  ``str(error)`` is a complete,
-readable message; the CLI prints it and never a traceback.
+readable message; the CLI prints it and never a traceback.  Where ``fix`` is
+phrased for the command line (a flag, a command), ``notebook_fix`` says the
+same for a notebook, and :meth:`~BalenaLabError.for_notebook` is the message
+a widget or an exercise check shows.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 
 class BalenaLabError(Exception):
@@ -58,12 +62,24 @@ class BalenaLabError(Exception):
         super().__init__(message)
         self.message = message
         self.fix = fix
+        #: ``fix`` for a notebook, where it names a command-line flag or command (None: same)
+        self.notebook_fix: str | None = None
         self.service: str | None = None
+
+    def with_notebook_fix(self, fix: str) -> Self:
+        """Set :attr:`notebook_fix` and return the error (``raise Error(...).with_notebook_fix(...)``)."""
+        self.notebook_fix = fix
+        return self
 
     def __str__(self) -> str:
         if self.fix:
             return f"{self.message}\n  fix: {self.fix}"
         return self.message
+
+    def for_notebook(self) -> str:
+        """The message with the fix phrased for a notebook (never a CLI flag)."""
+        fix = self.notebook_fix or self.fix
+        return f"{self.message}\n  fix: {fix}" if fix else self.message
 
 
 class InputError(BalenaLabError):

@@ -78,7 +78,8 @@ def get_device_type(slug_or_alias: str) -> DeviceType:
         name=slug_or_alias,
         suggestions=tuple(close_slugs),
         fix="balena-lab resolve DIR --matrix lists every device type slug",
-    )
+    ).with_notebook_fix("use a device type slug such as raspberrypi4-64 "
+                        "(balena_lab.catalog.devicetypes.all_device_types() lists them)")
 
 
 def arch_compatibility() -> dict[str, tuple[str, ...]]:

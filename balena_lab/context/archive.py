@@ -279,12 +279,13 @@ def create(
     return archive, summary
 
 
-def made_context(entries: Mapping[str, bytes | Path | None]) -> IO[bytes]:
+def made_context(entries: Mapping[str, bytes | tuple[bytes, int] | Path | None]) -> IO[bytes]:
     """A build context made of the given entries, not of a project folder.
 
     For the images balena_lab makes itself (base images, stand-ins): each
-    name maps to its content (bytes), a file to copy in (a Path, which may be
-    large: the archive is a temporary file), or None for an empty folder.
+    name maps to its content (bytes, or bytes and a mode), a file to copy in
+    (a Path, which may be large: the archive is a temporary file), or None for
+    an empty folder.
     The archive is rewound and ready to send; the caller closes it.
     """
     archive = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the caller, who closes it)
@@ -297,8 +298,9 @@ def made_context(entries: Mapping[str, bytes | Path | None]) -> IO[bytes]:
             elif isinstance(content, Path):
                 tar.add(content, arcname=name, recursive=False)
             else:
+                data, mode = content if isinstance(content, tuple) else (content, 0o644)
                 info = tarfile.TarInfo(name)
-                info.size, info.mode = len(content), 0o644
-                tar.addfile(info, _BytesReader(content))
+                info.size, info.mode = len(data), mode
+                tar.addfile(info, _BytesReader(data))
     archive.seek(0)
     return archive

@@ -21,6 +21,7 @@ import docker.errors
 import requests.exceptions
 
 from .._values import JsonValue
+from ..context.archive import made_context
 from ..errors import EngineUnreachable, RunError
 from .client import START_ENGINE_FIX, connect
 from .names import KIND_LABEL, MANAGED_LABEL, RUN_KIND
@@ -60,6 +61,7 @@ def run(
     environment: Mapping[str, str] | None = None,
     privileged: bool = False,
     host_network: bool = False,
+    files: Mapping[str, tuple[bytes, int]] | None = None,
     on_output: Callable[[str], None] | None = None,
     client: docker.DockerClient | None = None,
 ) -> RunResult:
@@ -67,8 +69,11 @@ def run(
 
     ``volumes`` maps a named volume to a path in the container (``{"resin-data":
     "/data"}``); the volume is created if missing and labelled as balena_lab's.
-    ``on_output`` receives each line as the container prints it.  The
-    container is removed whatever happens.
+    ``files`` maps absolute paths to (content, mode): put into the container
+    before it starts, so a check can place a program the image's own files
+    cannot replace (a stand-in ``uname`` on the PATH, say).  ``on_output``
+    receives each line as the container prints it.  The container is removed
+    whatever happens.
     """
     client = client or connect()
     try:
@@ -106,6 +111,9 @@ def run(
         raise EngineUnreachable("the Docker engine does not answer", fix=START_ENGINE_FIX) from None
     lines: list[str] = []
     try:
+        if files:
+            with made_context({path.lstrip("/"): entry for path, entry in files.items()}) as tar:
+                container.put_archive("/", tar.read())
         container.start()
         reader = threading.Thread(target=_follow, args=(container, lines, on_output), daemon=True)
         reader.start()

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from .._values import JsonValue
 from ..errors import BalenaLabError
+from .catalog import get_exercise
+from .core import Check, CheckFailed, CheckReport, CheckResult, Exercise, Status
 
 if TYPE_CHECKING:
-    from .context import CheckOptions
-from .catalog import get_exercise
-from .core import CheckFailed, CheckReport, CheckResult, Exercise
+    from .context import CheckContext, CheckOptions
 
 MAX_DETAIL = 700
 FILES_VARIABLE = "*"
@@ -128,8 +128,14 @@ def _shorten(text: str) -> str:
 
 def run_checks(exercise: Exercise | str, answer: Answer,
                options: CheckOptions | None = None) -> CheckReport:
-    """Run every check of ``exercise`` on ``answer``, in order; never raises for the answer."""
-    from .context import CheckContext, CheckOptions, new_marker
+    """Run every check of ``exercise`` on ``answer``, in order; never raises for the answer.
+
+    One root cause gives one failure: a check whose ``after`` checks did not
+    pass, or that meets the very error an earlier check failed with (a
+    memoized build, say), is "not checked" and has no hint of its own.
+    Errors are worded for a notebook (:meth:`BalenaLabError.for_notebook`).
+    """
+    from .context import CheckContext, CheckOptions, new_marker  # the engine: only here
 
     exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     options = options or CheckOptions()
@@ -141,35 +147,44 @@ def run_checks(exercise: Exercise | str, answer: Answer,
     except (OSError, ValueError) as error:  # files collect_answer let through, yet unwritable
         reason = f"the answer's files could not be written ({error})"
         return CheckReport(exercise.name, tuple(
-            CheckResult(c.id, c.description, "fail", f"not checked: {reason}")
+            CheckResult(c.id, c.description, "not-checked", f"not checked: {reason}",
+                        counts=c.counts)
             for c in exercise.checks), (*answer.problems, reason))
+    causes: dict[str, str] = {}  # an error a check failed with -> that check
     with context:
         for check in exercise.checks:
-            if check.needs_engine and not options.engine:
-                results[check.id] = CheckResult(
-                    check.id, check.description, "skip",
-                    "builds and runs an image: set check_builds = True to include it")
-                continue
-            blocked = [dep for dep in check.after if results[dep].status != "pass"]
-            if blocked:
-                status = "skip" if all(results[d].status == "skip" for d in blocked) else "fail"
-                results[check.id] = CheckResult(
-                    check.id, check.description, "skip" if status == "skip" else "fail",
-                    f"not checked: {', '.join(blocked)} did not pass",
-                    check.hint if status == "fail" else "")
-                continue
-            try:
-                detail = check.function(context)
-            except (BalenaLabError, CheckFailed) as error:
-                detail = str(error)
-            except Exception as error:  # noqa: BLE001 - a bug in a check: say so, keep grading
-                detail = f"the check itself failed ({type(error).__name__}: {error})"
-            if detail is None:
-                results[check.id] = CheckResult(check.id, check.description, "pass")
-            else:
-                results[check.id] = CheckResult(check.id, check.description, "fail",
-                                                _shorten(detail), check.hint)
+            results[check.id] = _one(check, context, options, results, causes)
     return CheckReport(exercise.name, tuple(results.values()), answer.problems)
+
+
+def _one(check: Check, context: CheckContext, options: CheckOptions,
+         results: Mapping[str, CheckResult], causes: dict[str, str]) -> CheckResult:
+    def result(status: Status, detail: str = "", hint: str = "") -> CheckResult:
+        return CheckResult(check.id, check.description, status, detail, hint, check.counts)
+
+    if check.needs_engine and not options.engine:
+        return result("skip", "builds and runs an image: set check_builds = True to include it")
+    blocked = [dep for dep in check.after if results[dep].status != "pass"]
+    if blocked:
+        if all(results[d].status == "skip" for d in blocked):
+            return result("skip", f"not checked: {', '.join(blocked)} skipped")
+        return result("not-checked", f"not checked: {', '.join(blocked)} did not pass")
+    try:
+        detail = check.function(context)
+    except (BalenaLabError, CheckFailed) as error:
+        # The same error an earlier check failed with (a memoized build or resolution,
+        # an empty file): that check has said it, with its hint.
+        cause = f"{type(error).__name__}: {error}"
+        if cause in causes:
+            return result("not-checked", f"not checked: the same problem as {causes[cause]}")
+        causes[cause] = check.id
+        detail = error.for_notebook() if isinstance(error, BalenaLabError) else str(error)
+    except Exception as error:  # noqa: BLE001 - a bug in a check: say so, keep grading
+        return result("error", f"the check itself failed ({type(error).__name__}: {error})")
+    if detail is None:
+        return result("pass")
+    # Files are named as the learner knows them, not by the check's scratch folder.
+    return result("fail", _shorten(detail.replace(f"{context.project}/", "")), check.hint)
 
 
 def write_answer(exercise: str, namespace: Mapping[str, Any], path: str | Path) -> None:

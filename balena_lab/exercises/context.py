@@ -132,12 +132,14 @@ class CheckContext:
             return result
         return self._cached(("build", device_type), make)  # type: ignore[no-any-return]
 
-    def run(self, device_type: str, command: str | None = None) -> RunResult:
-        """Run the image built for ``device_type`` (its CMD, or ``command`` in /bin/sh)."""
+    def run(self, device_type: str, command: str | None = None, *,
+            files: Mapping[str, tuple[bytes, int]] | None = None) -> RunResult:
+        """Run the image built for ``device_type`` (its CMD, or ``command`` in /bin/sh);
+        ``files`` (path -> content, mode) are put into the container before it starts."""
         image = self.build(device_type).image_id
         return self._cached(  # type: ignore[no-any-return]
-            ("run", device_type, command),
-            lambda: run(image, command, timeout=self.options.run_timeout))
+            ("run", device_type, command, tuple(sorted((files or {}).items()))),
+            lambda: run(image, command, timeout=self.options.run_timeout, files=files))
 
 
 def write_project(folder: Path, files: Mapping[str, str | bytes]) -> None:

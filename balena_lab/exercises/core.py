@@ -24,7 +24,11 @@ from .._values import JsonValue
 if TYPE_CHECKING:
     from .context import CheckContext
 
-Status = Literal["pass", "fail", "skip"]
+#: ``not-checked``: the check could not run because an earlier one failed (one root cause
+#: gives one failure); ``error``: the check itself broke (a bug, never the learner's fault).
+Status = Literal["pass", "fail", "skip", "not-checked", "error"]
+MARKS: dict[str, str] = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP",
+                         "not-checked": "NOT CHECKED", "error": "ERROR"}
 CheckFunction = Callable[["CheckContext"], "str | None"]
 
 
@@ -38,8 +42,13 @@ class Check:
 
     ``needs_engine``: the check builds or runs an image, so it is skipped
     when a self-check is asked for static checks only.  ``after``: ids of
-    checks that must pass first; when one fails this one is reported as
-    failed "not checked" rather than repeating the same error.
+    checks that must pass first; when one fails this one is "not checked"
+    (no hint: the failure that stopped it has one).  ``counts``: the check
+    shows the learner's work and counts in the score; False for a check that
+    only confirms the setup (the given project is there, the answer parses),
+    which is shown but not counted.  An exercise orders its checks so that
+    an untouched starter scores 0: a counted check a starter would pass by
+    itself comes ``after`` the check of the learner's own change.
     """
 
     id: str
@@ -48,6 +57,7 @@ class Check:
     function: CheckFunction = field(repr=False, compare=False)
     needs_engine: bool = False
     after: tuple[str, ...] = ()
+    counts: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,9 @@ class CheckResult(JsonValue):
     id: str
     description: str
     status: Status
-    detail: str = ""  # what was seen (failures), or why it was skipped
+    detail: str = ""  # what was seen (failures), or why it was skipped or not checked
     hint: str = ""  # only on failures
+    counts: bool = True  # counted in the score (False: a setup check, shown only)
 
     @property
     def passed(self) -> bool:
@@ -68,8 +79,9 @@ class CheckResult(JsonValue):
         return asdict(self)
 
     def line(self) -> str:
-        mark = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[self.status]
-        text = f"{mark}  {self.id}: {self.description}"
+        text = f"{MARKS[self.status]}  {self.id}: {self.description}"
+        if not self.counts:
+            text += " (setup: not counted)"
         if self.detail:
             text += f"\n      {self.detail}"
         if self.hint:
@@ -86,20 +98,33 @@ class CheckReport(JsonValue):
     problems: tuple[str, ...] = ()  # about the answer as a whole (a missing variable, ...)
 
     @property
+    def counted(self) -> tuple[CheckResult, ...]:
+        """The results the score is made of (setup checks left out)."""
+        return tuple(r for r in self.results if r.counts)
+
+    @property
     def passed(self) -> int:
-        return sum(1 for r in self.results if r.passed)
+        """Counted checks that pass."""
+        return sum(1 for r in self.counted if r.passed)
 
     @property
     def total(self) -> int:
-        return len(self.results)
+        """Counted checks."""
+        return len(self.counted)
+
+    @property
+    def score(self) -> float:
+        return self.passed / self.total if self.total else 0.0
 
     @property
     def all_passed(self) -> bool:
-        return self.total > 0 and self.passed == self.total
+        """Every check passes, setup checks included."""
+        return bool(self.results) and all(r.passed for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "passed": self.passed, "total": self.total,
-                "problems": list(self.problems), "results": [r.to_dict() for r in self.results]}
+                "score": self.score, "problems": list(self.problems),
+                "results": [r.to_dict() for r in self.results]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckReport:
@@ -114,17 +139,20 @@ class CheckReport(JsonValue):
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        colour = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781"}
+        colour = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781",
+                  "not-checked": "#6e7781", "error": "#9a6700"}
         rows = "".join(
-            f"<tr><td style='color:{colour[r.status]}'><b>{r.status.upper()}</b></td>"
+            f"<tr><td style='color:{colour[r.status]}'><b>{MARKS[r.status]}</b></td>"
             f"<td><code>{esc(r.id)}</code></td><td>{esc(r.description)}"
+            + ("" if r.counts else " <small>(setup: not counted)</small>")
             + (f"<br><small>{esc(r.detail)}</small>" if r.detail else "")
             + (f"<br><i>hint: {esc(r.hint)}</i>" if r.hint else "")
             + "</td></tr>"
             for r in self.results
         )
         notes = "".join(f"<li>{esc(p)}</li>" for p in self.problems)
-        return (f"<div><p><b>{esc(self.exercise)}</b>: {self.passed}/{self.total} checks pass</p>"
+        return (f"<div><p><b>{esc(self.exercise)}</b>: {self.passed}/{self.total} "
+                "checks pass</p>"
                 + (f"<ul>{notes}</ul>" if notes else "")
                 + f"<table>{rows}</table></div>")
 
@@ -152,7 +180,7 @@ class Exercise:
     cells: Mapping[str, tuple[str, ...]]
     checks: tuple[Check, ...]
     given: Mapping[str, str | bytes] = field(default_factory=dict)
-    stamped: Callable[[str], Mapping[str, str]] | None = field(
+    stamped: Callable[[str], Mapping[str, str | bytes]] | None = field(
         default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -66,7 +66,7 @@ class SubmissionResult(JsonValue):
 
     @property
     def score(self) -> float:
-        return self.passed / self.total if self.total else 0.0
+        return self.report.score
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -83,9 +83,11 @@ class SubmissionResult(JsonValue):
 
 
 def not_checked(exercise: Exercise, reason: str) -> CheckReport:
-    """Every check failed with ``reason``: for a notebook that never produced an answer."""
+    """Every check "not checked" for ``reason``: a notebook that never produced an answer
+    (the submission's status says why; it scores 0)."""
     return CheckReport(exercise.name, tuple(
-        CheckResult(c.id, c.description, "fail", f"not checked: {reason}") for c in exercise.checks))
+        CheckResult(c.id, c.description, "not-checked", f"not checked: {reason}",
+                    counts=c.counts) for c in exercise.checks))
 
 
 def grade_submission(

@@ -19,6 +19,7 @@ builder would silently replace with a JavaScript object's text.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -67,6 +68,25 @@ class Substitution(JsonValue):
             "value": self.value,
             "output_column": self.output_column,
         }
+
+
+def _undefined(name: str, variables: Mapping[str, str], path: str | None, line: int,
+               column: int) -> TemplateVariableError:
+    """The error for ``%%name%%`` with no value: "did you mean" for a near miss (a typo
+    of a variable that has one), else how to give it a value."""
+    close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.7)
+    message = (f"{name} is not defined (template variable %%{name}%% at column {column} "
+               "has no value)")
+    if close:
+        return TemplateVariableError(f"{message}; did you mean %%{close[0]}%%?", variable=name,
+                                     path=path, line=line, column=column,
+                                     fix=f"write %%{close[0]}%%")
+    known = ", ".join(f"%%{v}%%" for v in sorted(variables))
+    return TemplateVariableError(
+        message, variable=name, path=path, line=line, column=column,
+        fix=f"pass it: --var {name}=VALUE",
+    ).with_notebook_fix(f"use a build variable balena defines ({known}), or write the text "
+                        "itself")
 
 
 @dataclass(frozen=True)
@@ -189,15 +209,7 @@ def _render_line(
                 fix=f"pass a value for {name}, or do not use %%{name}%%",
             )
         else:
-            raise TemplateVariableError(
-                f"{name} is not defined (template variable %%{name}%% at column "
-                f"{match.start() + 1} has no value)",
-                variable=name,
-                path=path,
-                line=number,
-                column=match.start() + 1,
-                fix=f"pass it: --var {name}=VALUE",
-            )
+            raise _undefined(name, variables, path, number, match.start() + 1)
         subs.append(Substitution(number, match.start() + 1, name, value, length + 1))
         pieces.append(value)
         length += len(value)

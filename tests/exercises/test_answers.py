@@ -33,7 +33,7 @@ def test_static_only_checks_skip_the_engine_and_dependants() -> None:
                         CheckOptions(engine=False))
     status = {r.id: r.status for r in report.results}
     assert status == {"from-first": "fail", "copies-script": "fail", "cmd-last": "fail",
-                      "builds": "skip", "says-hello": "skip"}
+                      "page-rules": "not-checked", "builds": "skip", "says-hello": "skip"}
     failed = [r for r in report.results if r.status == "fail"]
     assert all(r.hint for r in failed)
 
@@ -105,7 +105,7 @@ def test_an_arg_for_the_arch_is_fine() -> None:
     status = {r.id: r.status for r in report.results}
     assert {k: v for k, v in status.items() if v != "skip"} == {
         "is-template": "pass", "no-machine-name": "pass", "fits-fleet": "pass",
-        "serves-other-fleets": "pass"}, str(report)
+        "serves-other-fleets": "pass", "page-rules": "pass"}, str(report)
 
 
 def test_hints_do_not_give_the_answer_away() -> None:

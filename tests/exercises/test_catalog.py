@@ -57,8 +57,9 @@ def test_images_are_labelled_per_submission(
     # Dockerfile.aarch64 gives the Pi 4 a file, but also every other aarch64 device
     ({"Dockerfile.aarch64": 'FROM balenalib/aarch64-debian\nCMD ["echo", "Hello from a Pi 4"]\n'},
      {"device-specific", "others-unchanged"}),
+    # editing the shared template: one failure; what depends on it is not checked
     ({"Dockerfile.template": 'FROM balenalib/%%BALENA_ARCH%%-debian\nCMD ["echo", "x"]\n'},
-     {"own-file", "others-unchanged", "builds", "says-hello", "device-specific"}),
+     {"own-file"}),
 ])
 def test_pi4_wrong_answers_fail_the_right_checks(
     wrong: dict[str, str], failing: set[str], base_images: dict[str, str],
@@ -106,7 +107,7 @@ def test_says_hello_needs_the_script_itself_to_run(
                         CheckOptions(submission="echo", labels=run_label))
     status = {r.id: r.status for r in report.results}
     assert status == {"from-first": "pass", "copies-script": "pass", "cmd-last": "pass",
-                      "builds": "pass", "says-hello": "fail"}, str(report)
+                      "page-rules": "pass", "builds": "pass", "says-hello": "fail"}, str(report)
     assert "hello.sh itself did not run" in report.results[-1].detail
 
 
@@ -119,7 +120,8 @@ def test_npm_start_must_really_run_main_js(
                         CheckOptions(submission="echo", labels=run_label))
     status = {r.id: r.status for r in report.results}
     assert status["npm-start"] == "fail" and status["builds"] == "pass", str(report)
-    assert status["starts"] == "fail" and "src/main.js itself did not run" in str(report)
+    # One root cause, one failure: the run is not checked (test_scores fakes it alone).
+    assert status["starts"] == "not-checked", str(report)
 
 
 def test_a_build_past_its_time_limit_is_stopped(
@@ -132,7 +134,7 @@ def test_a_build_past_its_time_limit_is_stopped(
                         collect_answer("dockerfile-basics", {"DOCKERFILE": text}),
                         CheckOptions(submission="slow", labels=run_label, build_timeout=4))
     assert time.monotonic() - started < 30
-    builds = report.results[3]
+    builds = next(r for r in report.results if r.id == "builds")
     assert builds.status == "fail"
     assert builds.detail.startswith("the build took longer than 4 s"), builds.detail
     time.sleep(2)  # the engine kills the step's container once the client is gone

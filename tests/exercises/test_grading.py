@@ -66,8 +66,8 @@ def test_each_case_gets_a_clear_line(graded: tuple[ClassReport, Path, dict[str, 
     report, _, _ = graded
     assert len(report.results) == len(KINDS)
     correct = _by_kind(report, "correct")
-    assert (correct.status, correct.passed, correct.total) == ("graded", 5, 5)
-    assert _by_kind(report, "reordered").passed == 5  # cells found by tag, not position
+    assert (correct.status, correct.passed, correct.total) == ("graded", 6, 6)
+    assert _by_kind(report, "reordered").passed == 6  # cells found by tag, not position
     wrong = _by_kind(report, "wrong")
     assert wrong.status == "graded" and 0 < wrong.passed < 5
     broken = _by_kind(report, "broken-json")
@@ -82,7 +82,7 @@ def test_each_case_gets_a_clear_line(graded: tuple[ClassReport, Path, dict[str, 
                                        for n in deleted.notes)
     failing = _by_kind(report, "failing-build")
     assert failing.status == "graded" and "the build failed: Dockerfile:2" in failing.message
-    assert failing.passed == 3
+    assert failing.passed == 4  # every static check; the build and its run fail
     error = _by_kind(report, "cell-error")
     assert any("raised NameError" in n for n in error.notes)
     assert report.skipped == ("README.txt: not a .ipynb file, left out",)
@@ -130,7 +130,7 @@ def test_lost_tags_and_a_killed_worker(
     report = grade(tmp_path / "in", EXERCISE, jobs=2, output_dir=tmp_path / "out", timeout=60)
     untagged = _by_kind(report, "untagged-parameters")
     # graded by the grader, the learner's own self-check neither ran nor left an image
-    assert (untagged.status, untagged.passed, untagged.total) == ("graded", 5, 5)
+    assert (untagged.status, untagged.passed, untagged.total) == ("graded", 6, 6)
     executed = (tmp_path / "out" / "executed" / f"{untagged.learner}.ipynb").read_text()
     assert "self_check" not in executed and "checks pass" not in executed
     killer = _by_kind(report, "kills-worker")

@@ -1,4 +1,11 @@
-"""Small facts about an answer that several exercises' checks share."""
+"""Small facts about an answer that several exercises' checks share.
+
+:func:`page_rules` is the check every exercise with a Dockerfile or a start
+script of the learner's has: the rules of the page, read by the lint engine
+itself (``balena_lab.lint``), never by a copy of its rules.  :func:`machine_shims`
+are the programs a run-time check puts into a container so that what the
+container prints can only come from asking the system, not from a fixed text.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +47,49 @@ def linted(context: CheckContext, name: str) -> LintReport:
 
 def instructions(context: CheckContext, name: str, keyword: str) -> list[Instruction]:
     return [i for i in parsed(context, name).instructions if i.name == keyword]
+
+
+# The page's rules an exercise answer must keep: every error-level finding, and these
+# warnings of the lint engine, which the page states as rules (CMD last, COPY where ADD
+# is not needed, exec form that is really JSON and runs no shell).
+PAGE_RULES = frozenset({"BL002", "BL004", "BL007", "BL008"})
+
+
+def page_rules(*names: str, skip: tuple[str, ...] = ()) -> Callable[[CheckContext], str | None]:
+    """The check that ``names`` (every ``Dockerfile*`` of the project when none are
+    given) break none of the page's rules; the build context is the project, so a
+    start script copied in is read too.  ``skip``: rules the exercise checks itself."""
+    def check(context: CheckContext) -> str | None:
+        files = names or tuple(n for n in sorted(context.files)
+                               if n.split("/")[-1].startswith("Dockerfile"))
+        broken = []
+        for name in files:
+            if context.text(name) is None:
+                continue
+            for finding in linted(context, name).findings:
+                if finding.rule in skip:
+                    continue
+                if finding.severity == "error" or finding.rule in PAGE_RULES:
+                    broken.append(f"{name}:{finding.start_line}: {finding.rule} "
+                                  f"{finding.message}")
+        return "; ".join(broken) or None
+
+    return check
+
+
+def machine_shims(marker: str) -> dict[str, tuple[bytes, int]]:
+    """``uname`` and ``arch`` stand-ins for a container: the system's own answer with
+    ``.<marker>`` after the machine name, so only a container that asks the system
+    at run time prints the marker."""
+    uname = (
+        "#!/bin/sh\n"
+        "# balena-lab check: the system's uname, marked for this check run\n"
+        '/bin/uname "$@" | sed -E '
+        f"'s/(armv[0-9]+l|aarch64|x86_64|i[3-6]86)/\\1.{marker}/'\n"
+    )
+    arch = "#!/bin/sh\nexec /usr/local/bin/uname -m\n"
+    return {"/usr/local/bin/uname": (uname.encode(), 0o755),
+            "/usr/local/bin/arch": (arch.encode(), 0o755)}
 
 
 def from_images(text: str) -> list[str]:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import Check, Exercise
-from ._facts import builds_for, instructions, linted, parsed, ran, run_failure, stamp_words
+from ._facts import (
+    builds_for,
+    instructions,
+    linted,
+    page_rules,
+    parsed,
+    ran,
+    run_failure,
+    stamp_words,
+)
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -75,6 +84,10 @@ EXERCISE = Exercise(
               copies_script),
         Check("cmd-last", "CMD is the last instruction", "The page says where CMD belongs.",
               cmd_last),
+        Check("page-rules", "the Dockerfile keeps the page's other rules",
+              "The rule and its line are named above; the Dockerfiles section explains it.",
+              page_rules("Dockerfile", skip=("BL001", "BL002", "BL004")),
+              after=("from-first",)),
         Check("builds", "the image builds for an x86 device (intel-nuc)",
               "Read the failing step and its line; the base image must exist here "
               "(balena-lab/debian:bookworm-amd64, or debian:bookworm with stand-ins).",

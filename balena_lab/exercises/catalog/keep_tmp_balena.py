@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import Check, CheckFailed, Exercise
-from ._facts import builds_for, run_failure
+from ._facts import builds_for, page_rules, run_failure
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -18,9 +18,27 @@ RUN mkdir -p /tmp/balena /tmp/old-cache \\
 COPY start.sh /usr/src/app/start.sh
 CMD ["sh", "/usr/src/app/start.sh"]
 """
-PROBE = ("sh /usr/src/app/start.sh >/dev/null 2>&1; "
-         "[ -e /tmp/balena/updates.lock ] && echo LOCK-KEPT; "
-         "[ -e /tmp/old-cache ] || [ -e /tmp/leftover.pid ] || echo LEFTOVERS-GONE")
+
+
+def stamped(marker: str) -> dict[str, str]:
+    """The Dockerfile as a check run builds it: the leftovers have names, and the lock a
+    content, that only this run knows, so a script cannot remove or remake them by name."""
+    return {"Dockerfile": f"""FROM balena-lab/debian:bookworm-amd64
+# Leftovers of an earlier run, and the Supervisor's update lock
+RUN mkdir -p /tmp/balena /tmp/old-cache-{marker} \\
+ && echo {marker} > /tmp/balena/updates.lock \\
+ && touch /tmp/old-cache-{marker}/stale.dat /tmp/leftover-{marker}.pid /tmp/.hidden-{marker}
+COPY start.sh /usr/src/app/start.sh
+CMD ["sh", "/usr/src/app/start.sh"]
+"""}
+
+
+def _probe(marker: str) -> str:
+    """Run start.sh, then say what is left in /tmp (from the check's own shell)."""
+    return ("sh /usr/src/app/start.sh >/dev/null 2>&1; "
+            f"[ \"$(cat /tmp/balena/updates.lock 2>/dev/null)\" = {marker} ] && echo LOCK-KEPT; "
+            f"[ -e /tmp/old-cache-{marker} ] || [ -e /tmp/leftover-{marker}.pid ] || "
+            f"[ -e /tmp/.hidden-{marker} ] || echo LEFTOVERS-GONE")
 
 
 def has_script(context: CheckContext) -> str | None:
@@ -39,14 +57,14 @@ def prints_ready(context: CheckContext) -> str | None:
 
 
 def keeps_lock(context: CheckContext) -> str | None:
-    if "LOCK-KEPT" not in context.run(DEVICE, PROBE).output:
-        return "after start.sh ran, /tmp/balena/updates.lock was gone"
+    if "LOCK-KEPT" not in context.run(DEVICE, _probe(context.marker)).output:
+        return "after start.sh ran, /tmp/balena/updates.lock was gone (or made anew)"
     return None
 
 
 def cleans(context: CheckContext) -> str | None:
-    if "LEFTOVERS-GONE" not in context.run(DEVICE, PROBE).output:
-        return "after start.sh ran, /tmp/old-cache or /tmp/leftover.pid was still there"
+    if "LEFTOVERS-GONE" not in context.run(DEVICE, _probe(context.marker)).output:
+        return "after start.sh ran, some of the earlier leftovers were still in /tmp"
     return None
 
 
@@ -58,19 +76,23 @@ EXERCISE = Exercise(
     answers={"START_SH": "start.sh"},
     cells={"answer-start-script": ("START_SH",)},
     given={"Dockerfile": DOCKERFILE},
+    stamped=stamped,
     checks=(
         Check("has-script", "start.sh has something in it", "Write the script in START_SH.",
-              has_script),
+              has_script, counts=False),
+        Check("page-rules", "start.sh keeps the page's rules (read by the lint engine)",
+              "Read the Container Requirements section: what must a start script never "
+              "remove?", page_rules("Dockerfile"), after=("has-script",)),
         Check("builds", "the image builds (intel-nuc)", "Read the failing step.", builds,
-              needs_engine=True, after=("has-script",)),
-        Check("prints-ready", "start.sh finishes and prints ready",
-              "End the script by printing ready; do not wait forever.", prints_ready,
-              needs_engine=True, after=("builds",)),
+              needs_engine=True, after=("has-script",), counts=False),
         Check("keeps-tmp-balena", "/tmp/balena survives the start script",
               "Read the Container Requirements section: what must a start script never "
-              "remove?", keeps_lock, needs_engine=True, after=("builds",)),
+              "remove?", keeps_lock, needs_engine=True, after=("builds", "page-rules")),
+        Check("prints-ready", "start.sh finishes and prints ready",
+              "End the script by printing ready; do not wait forever.", prints_ready,
+              needs_engine=True, after=("keeps-tmp-balena",)),
         Check("cleans-leftovers", "the leftovers of earlier runs are gone from /tmp",
-              "Remove everything in /tmp except one folder.", cleans, needs_engine=True,
-              after=("builds",)),
+              "Remove everything in /tmp except one folder (hidden files too).", cleans,
+              needs_engine=True, after=("keeps-tmp-balena",)),
     ),
 )

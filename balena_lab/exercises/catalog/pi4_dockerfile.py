@@ -9,7 +9,7 @@ from ...errors import ResolutionError
 from ...resolution.resolver import resolve
 from ..context import CheckContext, write_project
 from ..core import Check, Exercise
-from ._facts import builds_for, run_failure
+from ._facts import builds_for, page_rules, run_failure
 
 DEVICE = "raspberrypi4-64"
 OTHERS = ("raspberrypi3", "raspberrypi3-64", "raspberrypi5", "raspberrypi400-64", "intel-nuc")
@@ -81,7 +81,10 @@ EXERCISE = Exercise(
               "not for its whole arch", "Other devices share the Pi 4's arch.",
               device_specific, after=("own-file",)),
         Check("others-unchanged", "every other device type builds exactly what it built before",
-              "Only add a file; the name decides which devices pick it up.", others_unchanged),
+              "Only add a file; the name decides which devices pick it up.", others_unchanged,
+              after=("own-file",)),
+        Check("page-rules", "the project's Dockerfiles keep the page's rules",
+              "The rule and its line are named above.", page_rules(), after=("own-file",)),
         Check("builds", f"the image builds for {DEVICE} (under QEMU)",
               "Read the failing step; the base image must be an aarch64 one.", builds,
               needs_engine=True, after=("own-file",)),

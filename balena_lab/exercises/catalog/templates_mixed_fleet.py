@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 from ...catalog.devicetypes import arch_can_run, get_device_type
 from ..core import Check, Exercise
-from ._facts import builds_for, from_images, image_arch, parsed, run_failure
+from ._facts import (
+    builds_for,
+    from_images,
+    image_arch,
+    machine_shims,
+    page_rules,
+    parsed,
+    ran,
+)
 
 if TYPE_CHECKING:
     from ..context import CheckContext
@@ -61,7 +69,15 @@ builds = builds_for(FLEET)
 
 
 def prints_arch(context: CheckContext) -> str | None:
-    return run_failure(context.run(FLEET), "armv7l")
+    # The container runs with this check's uname and arch on its PATH, which mark the
+    # machine name: a fixed text (echo armv7l) cannot print the mark.
+    result = context.run(FLEET, files=machine_shims(context.marker))
+    if result.exit_code == 0 and f"armv7l.{context.marker}" in result.output:
+        return None
+    shown = ran(result, hide="." + context.marker)
+    if result.exit_code == 0 and "armv7l" in result.output:
+        return shown + ", but not by asking the system (a fixed text?)"
+    return shown
 
 
 EXERCISE = Exercise(
@@ -73,19 +89,22 @@ EXERCISE = Exercise(
     cells={"answer-template": ("TEMPLATE",)},
     checks=(
         Check("is-template", f"balena builds {NAME} for the fleet",
-              "The file must be a valid Dockerfile template.", is_template),
+              "The file must be a valid Dockerfile template.", is_template, counts=False),
         Check("no-machine-name", "the base image does not depend on the fleet's device type",
               "Read the warning in the templates section: which variable is the same for "
               "every device of this fleet?", no_machine_name, after=("is-template",)),
         Check("fits-fleet", "every device in the fleet can run the base image",
               "Pi 4s (64-bit) can run 32-bit ARMv7 images; Pi 3s cannot run 64-bit ones.",
-              fits_fleet, after=("is-template",)),
+              fits_fleet, after=("no-machine-name",)),
         Check("serves-other-fleets", "the same template builds for an x86 fleet too",
               "Hard-coding one device's image defeats the point of a template.",
-              serves_other_fleets, after=("is-template",)),
+              serves_other_fleets, after=("no-machine-name",)),
+        Check("page-rules", "the template keeps the page's rules",
+              "The rule and its line are named above.", page_rules(NAME),
+              after=("no-machine-name",)),
         Check("builds", "the image builds for the fleet (raspberrypi3, under QEMU)",
               "Read the failing step; the base image must be one of the fleet's arch.",
-              builds, needs_engine=True, after=("is-template",)),
+              builds, needs_engine=True, after=("no-machine-name",)),
         Check("prints-arch", "the container prints its machine architecture",
               "Let the container ask the system which machine it runs on, rather than "
               "print a fixed text.", prints_arch, needs_engine=True, after=("builds",)),
