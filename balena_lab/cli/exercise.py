@@ -23,8 +23,9 @@ def add_parser(subparsers: Any) -> None:
     one.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"), help="a notebook parameter (check_builds False)")
     one.add_argument("--exercise", metavar="NAME", help="default: the notebook's own")
-    one.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                     help=f"seconds the notebook may run (default {DEFAULT_TIMEOUT:g})")
+    one.add_argument("--timeout", type=float, default=None,
+                     help="seconds the notebook may run (default: the exercise's own limit, "
+                     f"{DEFAULT_TIMEOUT:g} s unless it declares one)")
     one.add_argument("--output", metavar="DIR", help="keep the executed copy in DIR")
     one.add_argument("--keep-images", action="store_true",
                      help="keep the images the checks built (labelled per notebook)")
@@ -45,7 +46,8 @@ def run_list(args: argparse.Namespace) -> int:
     from ..exercises.catalog import all_exercises
 
     for exercise in all_exercises():
-        print(f"{exercise.name:<24} {exercise.section:<30} notebooks/exercises/{exercise.notebook}")
+        print(f"{exercise.name:<24} {exercise.section:<30} {exercise.time_limit:>4g} s  "
+              f"notebooks/exercises/{exercise.notebook}")
     return 0
 
 

@@ -17,12 +17,16 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "grade", help="run every submitted notebook in its own kernel and write a class report")
     parser.add_argument("submissions", metavar="SUBMISSIONS_DIR")
-    parser.add_argument("--exercise", required=True, metavar="NAME")
+    parser.add_argument("--exercise", required=True, metavar="NAME",
+                        help="the exercise, by name or by its notebook's file name "
+                        "(templates-mixed-fleet or 04-templates-mixed-fleet)")
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (2)")
     parser.add_argument("--output", metavar="DIR",
                         help="report and executed copies (default: SUBMISSIONS_DIR-graded)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds each notebook may run (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds each notebook may run (default: the exercise's own "
+                        f"limit, {DEFAULT_TIMEOUT:g} s unless it declares one; "
+                        "`exercise list` shows them)")
     parser.add_argument("--build-timeout", type=float, default=DEFAULT_BUILD_TIMEOUT,
                         help="seconds each build inside a check may take "
                              f"(default {DEFAULT_BUILD_TIMEOUT:g})")

@@ -154,7 +154,8 @@ def run_checks(exercise: Exercise | str, answer: Answer,
     with context:
         for check in exercise.checks:
             results[check.id] = _one(check, context, options, results, causes)
-    return CheckReport(exercise.name, tuple(results.values()), answer.problems)
+        log = tuple(line.replace(f"{context.project}/", "") for line in context.build_log)
+    return CheckReport(exercise.name, tuple(results.values()), answer.problems, log)
 
 
 def _one(check: Check, context: CheckContext, options: CheckOptions,

@@ -83,6 +83,8 @@ class CheckContext:
         write_project(self.project, self.files)
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.built: list[BuildResult] = []
+        #: every line the builds printed, in the one text form of build events
+        self.build_log: list[str] = []
 
     def close(self) -> None:
         self._tmp.cleanup()
@@ -126,8 +128,15 @@ class CheckContext:
         def make() -> BuildResult:
             labels = {EXERCISE_LABEL: self.exercise, SUBMISSION_LABEL: self.options.submission,
                       **self.options.labels}
-            result = timed_build(self.project, device_type, self.options.build_timeout,
-                                 tag=self.image_tag(device_type), stand_ins=True, labels=labels)
+            self.build_log.append(f"# build for {device_type}")
+            try:
+                result = timed_build(self.project, device_type, self.options.build_timeout,
+                                     tag=self.image_tag(device_type), stand_ins=True,
+                                     labels=labels,
+                                     on_event=lambda event: self.build_log.append(str(event)))
+            except BalenaLabError as error:
+                self.build_log.append(f"build failed: {error.for_notebook()}")
+                raise
             self.built.append(result)
             return result
         return self._cached(("build", device_type), make)  # type: ignore[no-any-return]

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._values import JsonValue
+from .limits import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from .context import CheckContext
@@ -96,6 +97,7 @@ class CheckReport(JsonValue):
     exercise: str
     results: tuple[CheckResult, ...]
     problems: tuple[str, ...] = ()  # about the answer as a whole (a missing variable, ...)
+    build_log: tuple[str, ...] = ()  # what the checks' builds printed (for feedback)
 
     @property
     def counted(self) -> tuple[CheckResult, ...]:
@@ -124,12 +126,14 @@ class CheckReport(JsonValue):
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "passed": self.passed, "total": self.total,
                 "score": self.score, "problems": list(self.problems),
-                "results": [r.to_dict() for r in self.results]}
+                "results": [r.to_dict() for r in self.results],
+                "build_log": list(self.build_log)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckReport:
         results = tuple(CheckResult(**item) for item in data.get("results", ()))
-        return cls(str(data["exercise"]), results, tuple(data.get("problems", ())))
+        return cls(str(data["exercise"]), results, tuple(data.get("problems", ())),
+                   tuple(data.get("build_log", ())))
 
     def __str__(self) -> str:
         head = f"{self.exercise}: {self.passed}/{self.total} checks pass"
@@ -182,6 +186,8 @@ class Exercise:
     given: Mapping[str, str | bytes] = field(default_factory=dict)
     stamped: Callable[[str], Mapping[str, str | bytes]] | None = field(
         default=None, repr=False, compare=False)
+    #: seconds a notebook of this exercise may run when graded (``--timeout`` overrides)
+    time_limit: float = DEFAULT_TIMEOUT
 
     def __post_init__(self) -> None:
         ids = [c.id for c in self.checks]

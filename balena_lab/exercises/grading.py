@@ -29,7 +29,7 @@ from queue import Empty, Queue
 from ..errors import GradingError
 from .catalog import get_exercise
 from .context import GRADING_RUN_LABEL, remove_images
-from .limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
+from .limits import DEFAULT_BUILD_TIMEOUT
 from .processes import kill_tree
 from .report import ClassReport, write_reports
 from .submission import SubmissionResult, not_checked
@@ -135,7 +135,7 @@ def grade(
     *,
     jobs: int = 2,
     output_dir: str | Path | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     keep_images: bool = False,
     on_result: Callable[[SubmissionResult], None] | None = None,
     build_timeout: float = DEFAULT_BUILD_TIMEOUT,
@@ -146,10 +146,11 @@ def grade(
     kernel).  ``output_dir``: where the report (``report.csv``,
     ``report.html``), the executed copies and the workers' logs go; by
     default ``<submissions_dir>-graded`` next to it.  ``timeout``: seconds
-    each notebook may run.  ``on_result`` sees each result as it arrives.
+    each notebook may run (default: the exercise's ``time_limit``).  ``on_result`` sees each result as it arrives.
     ``build_timeout``: seconds each build inside a check may take.
     """
     spec = get_exercise(exercise)
+    timeout = spec.time_limit if timeout is None else timeout
     source = Path(submissions_dir).resolve()
     if not source.is_dir():
         raise GradingError(f"{submissions_dir}: no such folder")

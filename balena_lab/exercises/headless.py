@@ -17,7 +17,6 @@ from typing import Any
 
 from ..errors import ExerciseError
 from .context import GRADING_RUN_LABEL, remove_images, safe_name
-from .limits import DEFAULT_TIMEOUT
 from .notebook import exercise_of, read_notebook
 from .submission import SubmissionResult, grade_submission
 
@@ -27,7 +26,7 @@ def run_notebook(
     *,
     exercise: str | None = None,
     parameters: Mapping[str, Any] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     output_dir: str | Path | None = None,
     keep_images: bool = False,
 ) -> SubmissionResult:

@@ -1,9 +1,19 @@
-"""The class report: one row per learner, pass rates per check, failures with hints.
+"""The class report a teacher reads in five seconds, and each learner's feedback.
 
-Written as ``report.csv`` (one row per learner, one column per check) and
-``report.html`` (a page a teacher can open: scores, one clear line about how
-grading went for each learner, pass rate of every check, and each learner's
-failures with the hint they would see).  Answers are never shown.
+Files written to the grading run's output folder:
+
+- ``report.html``: at the top, how many learners passed, the median score and a
+  pass-rate bar for every check; then a learner x check grid (pass, fail, not
+  checked, error), lowest scores last, each cell's detail and hint on hover and
+  in the row's expandable feedback; then the mistakes several learners made
+  alike, grouped; then how grading went (times, limits, files left out).
+- ``grades.csv``: one row per learner, one column per check (1 pass, 0 not),
+  the total and the score: what a learning platform imports.
+- ``report.csv``: the same with every detail (status, times, messages).
+- ``feedback/<learner>.html``: one page per learner, as nbgrader's feedback:
+  their checks, hints and the output of their build.
+
+A learner's answer is never shown, only what the checks saw.
 """
 
 from __future__ import annotations
@@ -16,10 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from .._values import JsonValue
+from .core import MARKS, CheckResult
 from .submission import SubmissionResult
 
 CSV_NAME = "report.csv"
+GRADES_NAME = "grades.csv"
 HTML_NAME = "report.html"
+FEEDBACK_DIR = "feedback"
+#: Cell marks of the grid, by check status.
+GRID_MARKS = {"pass": "✓", "fail": "✗", "not-checked": "not checked", "error": "error",
+              "skip": "skipped"}
 
 
 @dataclass(frozen=True)
@@ -48,9 +64,36 @@ class ClassReport(JsonValue):
             out[result.status] = out.get(result.status, 0) + 1
         return out
 
+    @property
+    def passed_learners(self) -> int:
+        """Learners whose every counted check passes."""
+        return sum(1 for r in self.results if r.status == "graded" and r.total
+                   and r.passed == r.total)
+
+    @property
+    def median_score(self) -> float:
+        return statistics.median(r.score for r in self.results) if self.results else 0.0
+
+    def ranked(self) -> list[SubmissionResult]:
+        """Highest score first; ties by learner."""
+        return sorted(self.results, key=lambda r: (-r.score, r.learner))
+
+    def common_mistakes(self, least: int = 2) -> list[tuple[str, str, list[str]]]:
+        """(check id, what the check saw, learners) for a failure ``least`` or more
+        learners share word for word, most shared first."""
+        seen: dict[tuple[str, str], list[str]] = {}
+        for r in self.results:
+            for c in r.report.results:
+                if c.status == "fail" and c.detail:
+                    seen.setdefault((c.id, c.detail), []).append(r.learner)
+        groups = [(cid, detail, names) for (cid, detail), names in seen.items()
+                  if len(names) >= least]
+        return sorted(groups, key=lambda group: -len(group[2]))
+
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "run_id": self.run_id,
                 "wall_seconds": self.wall_seconds, "jobs": self.jobs, "timeout": self.timeout,
+                "passed_learners": self.passed_learners, "median_score": self.median_score,
                 "pass_rates": self.pass_rates(), "skipped": list(self.skipped),
                 "images_removed": list(self.images_removed),
                 "results": [r.to_dict() for r in self.results]}
@@ -59,7 +102,7 @@ class ClassReport(JsonValue):
         """One plain line per learner, as the CLI prints them."""
         width = max((len(r.learner) for r in self.results), default=0)
         out = []
-        for r in self.results:
+        for r in self.ranked():
             line = f"{r.learner.ljust(width)}  {r.passed}/{r.total}  {r.status:<14} {r.message}"
             out.extend([line, *(f"{' ' * width}    - {note}" for note in r.notes)])
         out.extend(f"skipped: {s}" for s in self.skipped)
@@ -69,8 +112,9 @@ class ClassReport(JsonValue):
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status().items()))
         images = ("images kept" if self.images_kept
                   else f"{len(self.images_removed)} image(s) removed")
-        return (f"{self.exercise}: {len(self.results)} submissions graded in "
-                f"{self.wall_seconds:.1f} s with {self.jobs} job(s) ({statuses}); {images}")
+        return (f"{self.exercise}: {self.passed_learners} of {len(self.results)} passed, "
+                f"median score {self.median_score:.0%}; graded in {self.wall_seconds:.1f} s "
+                f"with {self.jobs} job(s) ({statuses}); {images}")
 
 
 def write_csv(report: ClassReport, path: Path) -> None:
@@ -79,7 +123,7 @@ def write_csv(report: ClassReport, path: Path) -> None:
         writer.writerow(["learner", "file", "status", "score", "passed", "total",
                          *report.check_ids, "seconds", "notebook_seconds",
                          "kernel_start_seconds", "message", "notes"])
-        for r in report.results:
+        for r in report.ranked():
             statuses = {c.id: c.status for c in r.report.results}
             writer.writerow([
                 r.learner, r.file, r.status, f"{r.score:.2f}", r.passed, r.total,
@@ -90,67 +134,145 @@ def write_csv(report: ClassReport, path: Path) -> None:
             ])
 
 
+def write_grades(report: ClassReport, path: Path) -> None:
+    """One row per learner: 1 or 0 per check, the total of counted checks, the score."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner", *report.check_ids, "total", "out_of", "score"])
+        for r in sorted(report.results, key=lambda r: r.learner):
+            passed = {c.id for c in r.report.results if c.passed}
+            writer.writerow([r.learner, *(int(cid in passed) for cid in report.check_ids),
+                             r.passed, r.total, f"{r.score:.2f}"])
+
+
 _STYLE = """<style>
-body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;
-text-align:left;vertical-align:top}.graded{color:#1a7f37}.bad{color:#cf222e;font-weight:bold}
-.fail{color:#cf222e}.pass{color:#1a7f37}.skip{color:#6e7781}small{color:#555}
+body{font-family:system-ui,sans-serif;margin:1.5em;max-width:80em;font-size:16px}
+table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:.3em .6em;
+text-align:left;vertical-align:top}th{background:#f4f4f4}
+.headline{font-size:1.6em;margin:.2em 0}.bar{background:#eee;width:14em;height:1em;
+display:inline-block;vertical-align:middle}.bar span{background:#1a7f37;height:1em;display:block}
+td.pass{color:#1a7f37;text-align:center}td.fail{color:#fff;background:#cf222e;text-align:center}
+td.not-checked,td.skip{color:#6e7781;text-align:center;font-size:.85em}
+td.error{color:#000;background:#f2cc60;text-align:center}
+.score-full{background:#dafbe1}.score-part{background:#fff8c5}.score-none{background:#ffebe9}
+.status-bad{color:#cf222e;font-weight:bold}small{color:#555}details{margin:.2em 0}
 </style>"""
 
 
-def _status_class(result: SubmissionResult) -> str:
-    return "graded" if result.status == "graded" else "bad"
+def score_class(result: SubmissionResult) -> str:
+    """The colour class of a learner's row: it follows the outcome, never "graded" alone."""
+    if result.status != "graded" or result.score == 0:
+        return "score-none"
+    return "score-full" if result.score == 1 else "score-part"
+
+
+def _title(check: CheckResult) -> str:
+    return " — ".join(part for part in (check.detail, f"hint: {check.hint}" if check.hint
+                                        else "") if part)
+
+
+def _grid_row(report: ClassReport, r: SubmissionResult) -> str:
+    esc = html.escape
+    by_id = {c.id: c for c in r.report.results}
+    cells = []
+    for cid in report.check_ids:
+        check = by_id.get(cid)
+        status = check.status if check else "not-checked"
+        if r.status != "graded":
+            status = "error" if status != "pass" else status
+        tip = esc(_title(check) if check else "")
+        cells.append(f"<td class='{status}' title='{tip}'>{esc(GRID_MARKS[status])}</td>")
+    status = ("" if r.status == "graded"
+              else f" <span class='status-bad'>{esc(r.status)}</span>")
+    return (f"<tr class='{score_class(r)}' data-learner='{esc(r.learner)}'>"
+            f"<td><a href='{FEEDBACK_DIR}/{esc(r.learner)}.html'>{esc(r.learner)}</a>{status}"
+            f"</td><td>{r.passed}/{r.total}</td>{''.join(cells)}</tr>")
 
 
 def render_html(report: ClassReport) -> str:
     esc = html.escape
-    rows = []
-    for r in report.results:
-        notes = "".join(f"<br><small>{esc(n)}</small>" for n in r.notes)
-        executed = (f"<a href='{esc(r.executed)}'>executed copy</a>" if r.executed else "")
-        rows.append(
-            f"<tr><td><a href='#{esc(r.learner)}'>{esc(r.learner)}</a><br><small>{esc(r.file)}"
-            f"</small></td><td>{r.passed}/{r.total}</td>"
-            f"<td class='{_status_class(r)}'>{esc(r.status)}</td><td>{esc(r.message)}{notes}</td>"
-            f"<td>{r.seconds:.1f} s</td><td>{executed}</td></tr>")
     rates = report.pass_rates()
-    rate_rows = "".join(
-        f"<tr><td><code>{esc(cid)}</code></td><td>{rates[cid] * 100:.0f}%</td></tr>"
+    bars = "".join(
+        f"<tr><td><code>{esc(cid)}</code></td><td><span class='bar'><span style='width:"
+        f"{rates[cid] * 100:.0f}%'></span></span> {rates[cid] * 100:.0f}%</td></tr>"
         for cid in report.check_ids)
-    failures = []
-    for r in report.results:
-        failed = [c for c in r.report.results if not c.passed]
-        if not failed or r.status != "graded":  # the learner table has its one line
-            continue
-        items = "".join(
-            f"<li><span class='{c.status}'>{esc(c.status.upper())}</span> <code>{esc(c.id)}"
-            f"</code> {esc(c.description)}" + (f"<br><small>{esc(c.detail)}</small>" if c.detail
-                                                else "")
-            + (f"<br><i>hint: {esc(c.hint)}</i>" if c.hint else "") + "</li>" for c in failed)
-        failures.append(f"<h3 id='{esc(r.learner)}'>{esc(r.learner)}</h3><ul>{items}</ul>")
+    header = "".join(f"<th><code>{esc(cid)}</code></th>" for cid in report.check_ids)
+    ranked = report.ranked()
+    grid = "".join(_grid_row(report, r) for r in ranked)
+    details = "".join(_details(r) for r in ranked if r.status != "graded" or r.score < 1)
+    mistakes = "".join(
+        f"<li><b>{len(names)} learners</b> failed <code>{esc(cid)}</code> alike: "
+        f"{esc(detail)}<br><small>{esc(', '.join(names))}</small></li>"
+        for cid, detail, names in report.common_mistakes())
     times = [r.seconds for r in report.results]
-    kernel = [r.kernel_start for r in report.results if r.kernel_start is not None]
     timing = (f"median per submission {statistics.median(times):.1f} s, slowest "
-              f"{max(times):.1f} s" if times else "")
-    if kernel:
-        timing += f"; median kernel start {statistics.median(kernel):.2f} s"
+              f"{max(times):.1f} s; " if times else "")
     skipped = "".join(f"<li>{esc(s)}</li>" for s in report.skipped)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.exercise)}: "
-        f"class report</title>{_STYLE}</head><body><h1>{esc(report.exercise)}: class report</h1>"
-        f"<p>{esc(report.summary())}</p><p>{esc(timing)}; time limit {report.timeout:g} s per "
-        f"notebook; run <code>{esc(report.run_id)}</code></p>"
-        "<h2>Learners</h2><table><tr><th>learner</th><th>score</th><th>status</th>"
-        f"<th>grading</th><th>time</th><th></th></tr>{''.join(rows)}</table>"
-        f"<h2>Checks</h2><table><tr><th>check</th><th>pass rate</th></tr>{rate_rows}</table>"
-        + (f"<h2>Left out</h2><ul>{skipped}</ul>" if skipped else "")
-        + f"<h2>Failures, with the hints learners see</h2>{''.join(failures) or '<p>none</p>'}"
+        f"class report</title>{_STYLE}</head><body><h1>{esc(report.exercise)}</h1>"
+        f"<p class='headline' id='headline'><b>{report.passed_learners} of "
+        f"{len(report.results)}</b> passed &middot; median score "
+        f"<b>{report.median_score:.0%}</b></p>"
+        f"<table id='pass-rates'><tr><th>check</th><th>learners who pass it</th></tr>{bars}"
+        "</table><h2>Learners and checks</h2>"
+        "<p><small>Highest score first. Hover a cell for what the check saw and its hint; "
+        "a learner's name opens their feedback.</small></p>"
+        f"<table id='grid'><tr><th>learner</th><th>score</th>{header}</tr>{grid}</table>"
+        + (f"<h2>The same mistake, several learners</h2><ul id='mistakes'>{mistakes}</ul>"
+           if mistakes else "")
+        + (f"<h2>What each learner missed</h2>{details}" if details else "")
+        + f"<h2>Grading</h2><p>{esc(report.summary())}</p><p>{esc(timing)}time limit "
+        f"{report.timeout:g} s per notebook; run <code>{esc(report.run_id)}</code>; "
+        f"<a href='{GRADES_NAME}'>{GRADES_NAME}</a>, <a href='{CSV_NAME}'>{CSV_NAME}</a></p>"
+        + (f"<h3>Left out</h3><ul>{skipped}</ul>" if skipped else "")
+        + "</body></html>")
+
+
+def _details(r: SubmissionResult) -> str:
+    esc = html.escape
+    failed = [c for c in r.report.results if c.status in ("fail", "error")]
+    items = "".join(
+        f"<li><code>{esc(c.id)}</code> {esc(c.description)}"
+        + (f"<br><small>{esc(c.detail)}</small>" if c.detail else "")
+        + (f"<br><i>hint: {esc(c.hint)}</i>" if c.hint else "") + "</li>" for c in failed)
+    notes = "".join(f"<li><small>{esc(n)}</small></li>" for n in r.notes)
+    return (f"<details id='{esc(r.learner)}'><summary><b>{esc(r.learner)}</b> {r.passed}/"
+            f"{r.total}: {esc(r.message)}</summary><ul>{items}{notes}</ul></details>")
+
+
+def render_feedback(report: ClassReport, r: SubmissionResult) -> str:
+    """One learner's page: every check with what it saw and its hint, and the build log."""
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td class='{c.status}'>{esc(MARKS[c.status])}</td><td>{esc(c.description)}"
+        + ("" if c.counts else " <small>(setup: not counted)</small>")
+        + (f"<br><small>{esc(c.detail)}</small>" if c.detail else "")
+        + (f"<br><i>hint: {esc(c.hint)}</i>" if c.hint else "") + "</td></tr>"
+        for c in r.report.results)
+    notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
+    log = "\n".join(r.report.build_log)
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(r.learner)}: "
+        f"{esc(report.exercise)}</title>{_STYLE}</head><body><h1>{esc(report.exercise)}: "
+        f"feedback for {esc(r.learner)}</h1><p class='headline {score_class(r)}'>{r.passed} of "
+        f"{r.total} checks pass</p><p>{esc(r.message)}</p>"
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + f"<table>{rows}</table>"
+        + (f"<h2>Your build</h2><pre>{esc(log)}</pre>" if log else "")
         + "</body></html>")
 
 
 def write_reports(report: ClassReport, output_dir: str | Path) -> tuple[Path, Path]:
+    """Write every file of the report; returns (report.csv, report.html)."""
     output = Path(output_dir)
     csv_path, html_path = output / CSV_NAME, output / HTML_NAME
     write_csv(report, csv_path)
+    write_grades(report, output / GRADES_NAME)
+    feedback = output / FEEDBACK_DIR
+    feedback.mkdir(exist_ok=True)
+    for result in report.results:
+        (feedback / f"{result.learner}.html").write_text(render_feedback(report, result),
+                                                         encoding="utf-8")
     html_path.write_text(render_html(report), encoding="utf-8")
     return csv_path, html_path

@@ -1,8 +1,11 @@
 """What a learner's notebook calls: show the given files, check the answer.
 
 The starter notebooks only ever call these two functions; the checks stay
-in the package.  ``self_check`` reads the learner's variables from the
-``globals()`` it is handed, never the cells themselves.
+in the package.  ``self_check`` judges what the grader will judge: the
+notebook's answer cells run afresh in a namespace of their own
+(:mod:`.cells`), not whatever the learner's kernel still holds; the
+``globals()`` it is handed are used only where no notebook file is found,
+and to say when the kernel and the cells disagree.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .answers import collect_answer, run_checks
+from .answers import Answer, collect_answer, run_checks
 from .catalog import get_exercise
+from .cells import answer_cells, run_afresh, track_cells, tracking
 from .context import GRADING_RUN_LABEL, CheckOptions, remove_images
 from .core import CheckReport
 
+NO_FILES = "This exercise gives no files: you write the whole project."
 #: Set to 1 by the grader in the environment of every kernel it starts.
 GRADING_ENV = "BALENA_LAB_GRADING"
 
@@ -43,7 +49,7 @@ def self_check(exercise: str, namespace: Mapping[str, Any], *,
         print("graded by balena-lab grade: the self-check is skipped")
         return None
     engine = bool(namespace.get("check_builds", True)) if builds is None else builds
-    answer = collect_answer(exercise, namespace)
+    answer = fresh_answer(exercise, namespace)
     run_id = f"self-check-{uuid.uuid4().hex[:12]}"
     options = CheckOptions(engine=engine, submission=run_id, labels={GRADING_RUN_LABEL: run_id})
     try:
@@ -51,6 +57,33 @@ def self_check(exercise: str, namespace: Mapping[str, Any], *,
     finally:
         if engine:
             remove_images(run_id)
+
+
+def fresh_answer(exercise: str, namespace: Mapping[str, Any],
+                 path: Path | None = None) -> Answer:
+    """The answer the notebook's answer cells define when run afresh (what the grader
+    sees), with a note where the kernel's own variables say something else."""
+    spec = get_exercise(exercise)
+    cells = answer_cells(spec, path)
+    if cells is None:
+        answer = collect_answer(spec, namespace)
+        note = ("this notebook's file was not found, so your kernel's variables were checked "
+                "as they are; the grader runs the saved notebook from the top")
+        return Answer(answer.exercise, answer.files, (*answer.problems, note))
+    fresh, raised = run_afresh(cells)
+    answer = collect_answer(spec, fresh)
+    notes = list(raised)
+    kernel = collect_answer(spec, namespace)
+    if kernel.files != answer.files or kernel.problems != answer.problems:
+        notes.append("your kernel holds other values than your answer cells define now "
+                     "(a renamed, deleted or edited variable?): the cells were checked, as "
+                     "the grader will check them")
+    unrun = [c.tag for c in cells if not c.from_kernel]
+    if unrun and tracking():
+        notes.append(f"checked as saved: {', '.join(unrun)} has not run since the kernel "
+                     "started")
+    return Answer(answer.exercise, answer.files, (*answer.problems, *notes))
+
 
 
 @dataclass(frozen=True)
@@ -61,15 +94,21 @@ class GivenFiles:
     files: tuple[tuple[str, str], ...]
 
     def __str__(self) -> str:
-        return "\n\n".join(f"--- {name}\n{text}" for name, text in self.files) or "(no files)"
+        return ("\n\n".join(f"--- {name}\n{text}" for name, text in self.files)
+                or NO_FILES)
 
     def _repr_html_(self) -> str:
         return "".join(f"<p><code>{html.escape(name)}</code></p><pre>{html.escape(text)}</pre>"
-                       for name, text in self.files) or "<p>(no files)</p>"
+                       for name, text in self.files) or f"<p>{NO_FILES}</p>"
 
 
 def show_given(exercise: str) -> GivenFiles:
-    """The exercise's given project files (binary ones summarised)."""
+    """The exercise's given project files (binary ones summarised).
+
+    Called by the exercise's first cell, it also starts following the cells the
+    kernel runs (:func:`.cells.track_cells`), so that the self-check sees what
+    each answer cell says now."""
+    track_cells()
     given = get_exercise(exercise).given
     shown = tuple(
         (name, text if isinstance(text, str) else f"(a binary file of {len(text)} bytes)")

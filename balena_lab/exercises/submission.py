@@ -27,7 +27,7 @@ from .catalog import get_exercise
 from .context import CheckOptions
 from .core import CheckReport, CheckResult, Exercise
 from .execution import execute
-from .limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
+from .limits import DEFAULT_BUILD_TIMEOUT
 from .notebook import exercise_of, grading_copy, missing_cells, read_notebook
 from .selfcheck import GRADING_ENV
 
@@ -96,7 +96,7 @@ def grade_submission(
     *,
     learner: str,
     output_dir: str | Path,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     labels: Mapping[str, str] | None = None,
     engine: bool = True,
     file: str | None = None,
@@ -107,6 +107,7 @@ def grade_submission(
     ``build_timeout``: seconds each build inside a check may take.
     """
     spec = get_exercise(exercise)
+    timeout = spec.time_limit if timeout is None else timeout
     started = time.monotonic()
     output_dir = Path(output_dir)
     shown = file or Path(path).name
@@ -161,7 +162,8 @@ def grade_submission(
                          and not r.detail.startswith("not checked")), None)
     if failed_build is not None:
         message += f"; the build failed: {failed_build.detail.splitlines()[0]}"
-    report = CheckReport(report.exercise, report.results)  # problems are in notes already
+    report = CheckReport(report.exercise, report.results,  # problems are in notes already
+                         build_log=report.build_log)
     return finish("graded", message, report, notes=tuple(notes), **extra)
 
 

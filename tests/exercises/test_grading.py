@@ -107,7 +107,15 @@ def test_csv_and_html_report(graded: tuple[ClassReport, Path, dict[str, str]]) -
     assert {"learner", "score", "status", "from-first", "says-hello", "seconds",
             "kernel_start_seconds", "message"} <= set(rows[0])
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "pass rate" in page and "hint:" in page and "timeout" in page
+    assert "learners who pass it" in page and "hint:" in page and "timeout" in page
+    assert f"of {len(KINDS)}</b> passed" in page
+    learners = {r.learner for r in report.results}
+    assert {p.stem for p in (out / "feedback").glob("*.html")} == learners
+    with open(out / "grades.csv", encoding="utf-8") as handle:
+        grades = list(csv.DictReader(handle))
+    assert {row["learner"] for row in grades} == learners
+    correct = next(row for row in grades if row["learner"] == _by_kind(report, "correct").learner)
+    assert correct["score"] == "1.00" and correct["says-hello"] == "1"
     assert report.pass_rates()["says-hello"] == pytest.approx(3 / len(KINDS))
     executed = {p.stem for p in (out / "executed").glob("*.ipynb")}
     assert _by_kind(report, "correct").learner in executed

@@ -27,12 +27,16 @@ EXERCISES: dict[str, Exercise] = {
 
 
 def get_exercise(name: str) -> Exercise:
-    """The exercise called ``name``; :class:`ExerciseError` naming the known ones otherwise."""
-    try:
+    """The exercise called ``name``, or whose starter notebook is called ``name`` (with or
+    without ``.ipynb``); :class:`ExerciseError` naming the known ones otherwise."""
+    if name in EXERCISES:
         return EXERCISES[name]
-    except KeyError:
-        known = ", ".join(sorted(EXERCISES))
-        raise ExerciseError(f"no exercise called {name!r}", fix=f"use one of: {known}") from None
+    stem = name.removesuffix(".ipynb")
+    for exercise in EXERCISES.values():
+        if exercise.notebook.removesuffix(".ipynb") == stem:
+            return exercise
+    known = ", ".join(sorted(EXERCISES))
+    raise ExerciseError(f"no exercise called {name!r}", fix=f"use one of: {known}")
 
 
 def all_exercises() -> tuple[Exercise, ...]:
