@@ -1,12 +1,12 @@
 """Grading a class of 30: `balena_lab.exercises.grade()` against papermill one after another.
 
-    .venv/bin/python benchmarks/bench_grade.py [--size 30] [--jobs 2] [--timeout 30]
+    .venv/bin/python benchmarks/bench_grade.py [--size 30] [--jobs 2] [--timeout SECONDS]
 
 A class is generated from the reference solution and the starter of one
 exercise (default ``dockerfile-basics``: a real amd64 build and run per
 answer): mostly correct answers, then wrong, untouched, failing builds, cells
-that raise, deleted cells, invalid JSON, one endless loop and one kernel
-that dies.  In the same run it is graded three ways:
+that raise, deleted cells, invalid JSON, two endless loops and one kernel
+that dies.  The time limit is the exercise's own (``--timeout`` overrides it).  In the same run it is graded three ways:
 
 - ``grade(jobs=N)``: the grader (a worker process and kernel per submission,
   N at a time; checks run in the worker, images removed at the end);
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from balena_lab.engine.client import connect
-from balena_lab.exercises import grade
+from balena_lab.exercises import get_exercise, grade
 from balena_lab.exercises.notebook import inspect_executed
 from tests.exercises.classgen import write_class
 
@@ -46,11 +46,12 @@ logging.getLogger("papermill").setLevel(logging.ERROR)
 
 
 def class_kinds(size: int) -> list[str]:
+    """Half the class broken in every way (two endless loops, a kernel that dies), the
+    other half correct."""
     broken = ["wrong", "untouched", "failing-build", "cell-error", "deleted-answer",
-              "broken-json", "reordered", "wrong", "untouched", "failing-build", "broken-json",
-              "infinite-loop", "crashed-kernel"]
-    broken = broken[: max(0, size // 2 - 1)] + ["infinite-loop", "crashed-kernel"]
-    broken = list(dict.fromkeys(broken)) if size < 6 else broken
+              "broken-json", "reordered", "wrong", "untouched", "failing-build", "broken-json"]
+    broken = broken[: max(0, size // 2 - 3)] + ["infinite-loop", "infinite-loop",
+                                                 "crashed-kernel"]
     kinds = broken + ["correct"] * max(0, size - len(broken))
     return kinds[:size]
 
@@ -88,11 +89,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per notebook (default: the exercise's time limit)")
     parser.add_argument("--exercise", default="dockerfile-basics")
     parser.add_argument("--skip-serial-grade", action="store_true")
     args = parser.parse_args()
     kinds = class_kinds(args.size)
+    timeout = args.timeout or get_exercise(args.exercise).time_limit
     print(f"class of {len(kinds)}: " + ", ".join(f"{kinds.count(k)} {k}"
                                                 for k in dict.fromkeys(kinds)))
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as scratch:
@@ -100,7 +103,7 @@ def main() -> int:
         write_class(root / "class", args.exercise, kinds)
         rows = []
         report = grade(root / "class", args.exercise, jobs=args.jobs, output_dir=root / "g",
-                       timeout=args.timeout)
+                       timeout=timeout)
         print(report.summary())
         times = [r.seconds for r in report.results]
         kernels = [r.kernel_start for r in report.results if r.kernel_start is not None]
@@ -108,13 +111,13 @@ def main() -> int:
                         len(kinds)))
         if not args.skip_serial_grade:
             serial = grade(root / "class", args.exercise, jobs=1, output_dir=root / "g1",
-                           timeout=args.timeout)
+                           timeout=timeout)
             rows.append(row("`grade(jobs=1)`", serial.wall_seconds,
                             [r.seconds for r in serial.results],
                             [r.kernel_start for r in serial.results if r.kernel_start is not None],
                             len(kinds)))
         wall, seq_times, seq_kernels = sequential_papermill(root / "class", root / "pm",
-                                                            args.timeout)
+                                                            timeout)
         rows.append(row("papermill, one after another", wall, seq_times, seq_kernels,
                         len(kinds)))
         client = connect()
@@ -122,7 +125,7 @@ def main() -> int:
         for image in client.images.list(filters={"label": "io.balena-lab.submission=self-check"}):
             client.images.remove(image.id, force=True)
     print(f"\n{platform.node()}: Python {platform.python_version()}, {args.jobs} jobs, "
-          f"timeout {args.timeout:g} s, exercise {args.exercise}\n")
+          f"timeout {timeout:g} s, exercise {args.exercise}\n")
     print("| run | wall time | wall / submission | median per submission | slowest | "
           "median kernel start |")
     print("|---|---|---|---|---|---|")

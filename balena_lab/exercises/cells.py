@@ -19,14 +19,13 @@ afresh, and the self-check says that it judged the kernel's variables.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotebookError
 from .core import Exercise
-from .notebook import read_notebook, tags
 
 #: Set by Jupyter Server in a kernel's environment: the path of its notebook.
 SESSION_ENV = "JPY_SESSION_NAME"
@@ -81,21 +80,25 @@ def answer_cells(exercise: Exercise, path: Path | None = None) -> list[AnswerCel
     path = path or notebook_path()
     if path is None:
         return None
+    # Plain JSON, not nbformat: nbformat's import costs a second (jsonschema), which
+    # the first cell of every exercise notebook would pay.
     try:
-        notebook = read_notebook(path)
-    except NotebookError:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
         return None
     found = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        tag = next((t for t in tags(cell) if t in exercise.cells), None)
+        tags = cell.get("metadata", {}).get("tags", [])
+        tag = next((t for t in tags if t in exercise.cells), None) if isinstance(tags,
+                                                                                  list) else None
         if tag is None:
             continue
-        cell_id = str(cell.get("id", ""))
-        ran = _latest.get(cell_id) if cell_id else None
-        found.append(AnswerCell(tag, ran if ran is not None else str(cell.source),
-                                ran is not None))
+        source = cell.get("source", "")
+        saved = "".join(source) if isinstance(source, list) else str(source)
+        ran = _latest.get(str(cell.get("id", ""))) if cell.get("id") else None
+        found.append(AnswerCell(tag, ran if ran is not None else saved, ran is not None))
     return found
 
 

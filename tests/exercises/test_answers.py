@@ -127,3 +127,30 @@ def test_stamped_files_never_spell_out_the_word_they_print() -> None:
         word = stamp_words("0123456789abcdef")[2]
         assert files and all(word not in text for text in files.values())
         assert stamped("fedcba9876543210") != files  # new for every run
+
+
+def test_a_template_typo_is_one_failure_with_did_you_mean() -> None:
+    template = "FROM balenalib/%%BALENA_ARC%%-debian\nCMD uname -m\n"
+    report = run_checks("templates-mixed-fleet", collect_answer(
+        "templates-mixed-fleet", {"TEMPLATE": template}), CheckOptions(engine=False))
+    failed = [r for r in report.results if r.status == "fail"]
+    assert len(failed) == 1 and "did you mean %%BALENA_ARCH%%?" in failed[0].detail
+    assert "--var" not in failed[0].detail and "/tmp/" not in failed[0].detail
+    rest = [r for r in report.results if r is not failed[0] and r.status != "skip"]
+    assert rest and all(r.status == "not-checked" and not r.hint for r in rest)
+
+
+def test_fixes_in_a_notebook_name_no_command_line_flags() -> None:
+    template = "FROM balenalib/%%MY_BASE%%\nCMD uname -m\n"
+    report = run_checks("templates-mixed-fleet", collect_answer(
+        "templates-mixed-fleet", {"TEMPLATE": template}), CheckOptions(engine=False))
+    detail = report.results[0].detail
+    assert "MY_BASE is not defined" in detail and "%%BALENA_ARCH%%" in detail
+    assert "--" not in detail
+
+
+def test_a_near_miss_device_file_gets_did_you_mean() -> None:
+    report = run_checks("pi4-own-dockerfile", collect_answer("pi4-own-dockerfile", {
+        "NEW_FILES": {"Dockerfile.raspberrypi4": "FROM balenalib/raspberrypi4-64-debian\n"}}),
+        CheckOptions(engine=False))
+    assert "did you mean Dockerfile.raspberrypi4-64?" in report.results[0].detail

@@ -54,3 +54,24 @@ def test_report_prints_and_round_trips() -> None:
     assert "X is not defined" in text
     assert "<table>" in report._repr_html_()
     assert CheckReport.from_dict(report.to_dict()) == report
+
+
+def test_an_exercise_is_found_by_its_notebooks_name_too() -> None:
+    by_name = get_exercise("templates-mixed-fleet")
+    assert get_exercise("04-templates-mixed-fleet") is by_name
+    assert get_exercise("04-templates-mixed-fleet.ipynb") is by_name
+    with pytest.raises(ExerciseError):
+        get_exercise("04-templates")
+
+
+def test_every_exercise_has_a_time_limit_of_its_own() -> None:
+    from balena_lab.exercises.limits import DEFAULT_TIMEOUT
+
+    assert all(0 < e.time_limit <= DEFAULT_TIMEOUT for e in all_exercises())
+
+
+def test_setup_checks_are_shown_but_not_counted() -> None:
+    report = CheckReport("demo", (CheckResult("given", "the project", "pass", counts=False),
+                                  CheckResult("work", "the change", "fail", "saw x", "hint")))
+    assert (report.passed, report.total, report.score) == (0, 1, 0.0)
+    assert "(setup: not counted)" in str(report)

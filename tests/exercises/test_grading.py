@@ -177,3 +177,43 @@ def test_discover_makes_learner_ids_unique(tmp_path: Path) -> None:
     found, skipped = discover(tmp_path)
     assert sorted(learner for learner, _ in found) == ["a-b", "a-b-2"]
     assert skipped == []
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
+def test_the_report_in_a_browser_reads_at_a_glance(
+    graded: tuple[ClassReport, Path, dict[str, str]]
+) -> None:
+    """What a teacher sees in Chromium: the counts, the grid, colours that follow scores."""
+    from playwright.sync_api import sync_playwright
+
+    report, out, _ = graded
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto((out / "report.html").as_uri())
+        headline = page.locator("#headline").inner_text()
+        assert f"{report.passed_learners} of {len(KINDS)} passed" in headline
+        assert f"median score {report.median_score:.0%}" in headline
+        rows = page.locator("#grid tr[data-learner]")
+        assert rows.count() == len(KINDS)
+        # highest score first: the correct answer leads, and its row is green
+        first = rows.first
+        assert first.get_attribute("data-learner") == _by_kind(report, "correct").learner
+        green = first.evaluate("row => getComputedStyle(row).backgroundColor")
+        for kind in ("broken-json", "deleted-answer"):  # 0 points: never green
+            row = page.locator(f"#grid tr[data-learner='{_by_kind(report, kind).learner}']")
+            colour = row.evaluate("row => getComputedStyle(row).backgroundColor")
+            assert colour != green and colour == "rgb(255, 235, 233)", (kind, colour)
+        cells = page.locator("#grid td.fail")
+        assert cells.count() > 0 and "hint:" in (cells.first.get_attribute("title") or "")
+        assert page.locator("#grid th").count() == 2 + len(report.check_ids)
+        page.screenshot(path=str(ARTIFACTS / "class-report.png"), full_page=True)
+        browser.close()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import ResolutionError
 from ...resolution.resolver import resolve
-from ..context import CheckContext, write_project
 from ..core import Check, Exercise
 from ._facts import builds_for, page_rules, run_failure
+
+if TYPE_CHECKING:
+    from ..context import CheckContext
 
 DEVICE = "raspberrypi4-64"
 OTHERS = ("raspberrypi3", "raspberrypi3-64", "raspberrypi5", "raspberrypi400-64", "intel-nuc")
@@ -26,10 +30,18 @@ GREETING = "Hello from a Pi 4"
 def own_file(context: CheckContext) -> str | None:
     resolution = context.resolve(DEVICE)
     if resolution.source in GIVEN:
-        return f"{DEVICE} still builds {resolution.source} ({resolution.kind})"
+        return f"{DEVICE} still builds {resolution.source} ({resolution.kind})" + _near_miss(
+            [c.path for c in resolution.candidates if c.outcome == "ignored"])
     if resolution.kind != "arch-specific":
         return f"{DEVICE} builds {resolution.source} ({resolution.kind})"
     return None
+
+
+def _near_miss(ignored: list[str]) -> str:
+    """"; did you mean Dockerfile.<DEVICE>?" for an ignored file whose name is close to it."""
+    wanted = f"Dockerfile.{DEVICE}"
+    close = difflib.get_close_matches(wanted, ignored, n=1, cutoff=0.8)
+    return f"; {close[0]} is ignored: did you mean {wanted}?" if close else ""
 
 
 def device_specific(context: CheckContext) -> str | None:
@@ -49,6 +61,8 @@ def _outcome(project: Path, device: str) -> tuple[str, str]:
 
 
 def others_unchanged(context: CheckContext) -> str | None:
+    from ..context import write_project  # the Docker SDK with it: only when checking
+
     with tempfile.TemporaryDirectory() as scratch:
         before = Path(scratch) / "given"
         write_project(before, GIVEN)
