@@ -182,10 +182,10 @@ def _grid_row(report: ClassReport, r: SubmissionResult) -> str:
             status = "error" if status != "pass" else status
         tip = esc(_title(check) if check else "")
         cells.append(f"<td class='{status}' title='{tip}'>{esc(GRID_MARKS[status])}</td>")
-    status = ("" if r.status == "graded"
-              else f" <span class='status-bad'>{esc(r.status)}</span>")
+    how = ("" if r.status == "graded"
+           else f" <span class='status-bad'>{esc(r.status)}</span>")
     return (f"<tr class='{score_class(r)}' data-learner='{esc(r.learner)}'>"
-            f"<td><a href='{FEEDBACK_DIR}/{esc(r.learner)}.html'>{esc(r.learner)}</a>{status}"
+            f"<td><a href='{FEEDBACK_DIR}/{esc(r.learner)}.html'>{esc(r.learner)}</a>{how}"
             f"</td><td>{r.passed}/{r.total}</td>{''.join(cells)}</tr>")
 
 
