@@ -196,7 +196,10 @@ def render_html(report: ClassReport) -> str:
         f"<tr><td><code>{esc(cid)}</code></td><td><span class='bar'><span style='width:"
         f"{rates[cid] * 100:.0f}%'></span></span> {rates[cid] * 100:.0f}%</td></tr>"
         for cid in report.check_ids)
-    header = "".join(f"<th><code>{esc(cid)}</code></th>" for cid in report.check_ids)
+    setup = {c.id for r in report.results for c in r.report.results if not c.counts}
+    header = "".join(f"<th><code>{esc(cid)}</code>" + ("<br><small>setup, not counted</small>"
+                                                        if cid in setup else "") + "</th>"
+                     for cid in report.check_ids)
     ranked = report.ranked()
     grid = "".join(_grid_row(report, r) for r in ranked)
     details = "".join(_details(r) for r in ranked if r.status != "graded" or r.score < 1)
@@ -237,8 +240,9 @@ def _details(r: SubmissionResult) -> str:
         + (f"<br><small>{esc(c.detail)}</small>" if c.detail else "")
         + (f"<br><i>hint: {esc(c.hint)}</i>" if c.hint else "") + "</li>" for c in failed)
     notes = "".join(f"<li><small>{esc(n)}</small></li>" for n in r.notes)
+    said = "" if r.message == f"{r.passed}/{r.total} checks pass" else f": {esc(r.message)}"
     return (f"<details id='{esc(r.learner)}'><summary><b>{esc(r.learner)}</b> {r.passed}/"
-            f"{r.total}: {esc(r.message)}</summary><ul>{items}{notes}</ul></details>")
+            f"{r.total}{said}</summary><ul>{items}{notes}</ul></details>")
 
 
 def render_feedback(report: ClassReport, r: SubmissionResult) -> str:

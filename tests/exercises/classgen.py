@@ -69,8 +69,16 @@ def _answer_tag(exercise: str) -> str:
 
 
 def variant(exercise: str, kind: str) -> nbformat.NotebookNode | str:
-    """A submission of ``kind``; a str is raw file text (for broken files)."""
+    """A submission of ``kind``; a str is raw file text (for broken files).
+
+    ``wrong:<label>`` and ``fake:<check>`` are the answers of ``wrong_answers.py``."""
     tag = _answer_tag(exercise)
+    if kind.startswith(("wrong:", "fake:")):
+        from .wrong_answers import FAKES, WRONG
+
+        which, label = kind.split(":", 1)
+        return with_answers(solved(exercise), {tag: (WRONG if which == "wrong" else FAKES)[
+            exercise][label]})
     if kind == "correct":
         return solved(exercise)
     if kind == "untouched":
@@ -122,7 +130,7 @@ def write_class(folder: Path, exercise: str, kinds: Iterable[str]) -> dict[str, 
     folder.mkdir(parents=True, exist_ok=True)
     learners = {}
     for index, kind in enumerate(kinds):
-        name = f"learner{index:02d}-{kind}"
+        name = f"learner{index:02d}-{kind.replace(':', '-')}"
         content = variant(exercise, kind)
         # a renamed file: odd case and spaces, as downloads from a learning platform look
         file_name = f"{name}.ipynb" if index % 5 != 3 else f"Copy of {name} (1).IPYNB"

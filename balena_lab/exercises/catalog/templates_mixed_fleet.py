@@ -98,7 +98,7 @@ EXERCISE = Exercise(
               fits_fleet, after=("no-machine-name",)),
         Check("serves-other-fleets", "the same template builds for an x86 fleet too",
               "Hard-coding one device's image defeats the point of a template.",
-              serves_other_fleets, after=("no-machine-name",)),
+              serves_other_fleets, after=("fits-fleet",)),
         Check("page-rules", "the template keeps the page's rules",
               "The rule and its line are named above.", page_rules(NAME),
               after=("no-machine-name",)),
