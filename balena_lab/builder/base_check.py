@@ -101,7 +101,9 @@ def check_base_images(
             f"pulled (no registry answers). Local images for {arch.name}: "
             + (", ".join(offers) or "none yet (run balena-lab images bootstrap)"),
             image=item.image, stand_ins=offers, fix=fix,
-        )
+        ).with_notebook_fix(
+            f"build with stand_ins=True: {item.image} -> {suggestion}" if suggestion
+            else f"write FROM {baseimages.image_tag(arch)} (a local image)")
 
 
 def local_offers(client: docker.DockerClient, arch: Arch) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ def mark_references(text: str) -> str:
 
 def error_html(error: BalenaLabError) -> str:
     return (f"<div style='color:#a00' class='balena-lab-error'><b>{html.escape(type(error).__name__)}"
-            f"</b>: {html.escape(str(error))}</div>")
+            f"</b>: {html.escape(error.for_notebook())}</div>")
 
 
 def project_folder(project_dir: str | Path) -> Path:
