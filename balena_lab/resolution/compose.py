@@ -166,6 +166,11 @@ def load_compose(path: str | Path) -> dict[str, Any]:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ComposeError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
                            path=path) from None
+    except RecursionError:
+        # PyYAML composes nodes recursively: thousands of nested [ or { exhaust the stack.
+        raise ComposeError("nested too deeply to read (thousands of levels of [ or {): no "
+                           "compose file balena could use is shaped like that", path=path,
+                           fix="flatten the nesting") from None
     if not isinstance(document, dict):
         raise ComposeError("the file must be a mapping with a services: key", path=path,
                            field="services")
