@@ -132,12 +132,11 @@ def parse_package_json(text: str, *, path: str = "package.json") -> dict[str, An
             fix="fix the JSON syntax (a linter or `node -e 'require(\"./package.json\")'`)",
         ) from None
     if data is None or isinstance(data, list):
-        # typeof null and typeof [] are 'object': the builder goes on and crashes.
-        crash = ("Cannot read properties of null (reading 'scripts')" if data is None else
-                 "Cannot convert undefined or null to object")
+        # typeof null and typeof [] are 'object': the builder goes on, and fails later
+        # (a TypeError reading its fields, or "engines.node must be specified").
         raise PackageJsonError(
             f"package.json: must be a JSON object, not {_js_type(data)} (balena's builder "
-            f"fails on it with a TypeError: {crash})", path=path)
+            "reads its fields anyway, and fails)", path=path)
     if not isinstance(data, dict):
         raise PackageJsonError("package.json: must be a JSON object", path=path,
                                fix=f"make the file an object, not a {_js_type(data)}: {{...}}")
@@ -159,15 +158,17 @@ def resolve_node_project(
     """
     data = parse_package_json(text, path=path)
     differences: list[str] = []
+    markers = tuple(native_markers)
 
     scripts = data.get("scripts")
-    if scripts is None:
-        scripts = {}
+    if scripts is None and not markers:
+        # `hasScripts || Object.keys(scripts)...`: a marker file skips the Object.keys call.
         differences.append(
             "no \"scripts\" object: balena's current builder crashes "
-            "(Object.keys(undefined): \"Cannot convert undefined or null to object\")"
+            "(Object.keys(undefined): \"Cannot convert undefined or null to object\"); "
+            "with a wscript or *.gyp file it would not even look"
         )
-    elif not isinstance(scripts, dict):
+    elif scripts is not None and not isinstance(scripts, dict):
         # The builder only asks Object.keys(scripts) for install scripts; a string or an
         # array lists its indices, a number or a boolean nothing: never a script name.
         differences.append(
@@ -175,6 +176,7 @@ def resolve_node_project(
             f"it (Object.keys() lists {_js_keys(scripts)[:3] or 'no names'}), so no install "
             "script runs; npm itself expects an object of named scripts"
         )
+    scripts = {} if scripts is None else scripts
     script_names = _js_keys(scripts)
 
     engines = data.get("engines")
@@ -211,7 +213,6 @@ def resolve_node_project(
     )
 
     present = tuple(name for name in INSTALL_SCRIPTS if name in script_names)
-    markers = tuple(native_markers)
     template = _WITH_SCRIPTS if (present or markers) else _ONBUILD
     start = scripts.get("start") if isinstance(scripts, dict) else None
     start_command = start if isinstance(start, str) else "node server.js"

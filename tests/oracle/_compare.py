@@ -23,7 +23,8 @@ from balena_lab.resolution.resolver import Resolution, resolve
 
 # The builder's own TypeErrors on a package.json it cannot read (null, an array, no scripts).
 NODE_CRASHES = ("Cannot convert undefined or null to object",
-                "Cannot read properties of null (reading 'scripts')")
+                "Cannot read properties of null (reading 'scripts')",
+                "Cannot read properties of null (reading 'engines')")
 # Where the page and the builder differ (see corpus.py, expect="page").
 PAGE_FAILURES = ("package.json: engines.node must be specified", NODE_CRASHES[0])
 _JS_CODE = re.compile(r"<%[\s\S]+?%>|%%(JSON|URL)%%")
@@ -105,7 +106,8 @@ def classify(mine: Resolution | ResolutionError, theirs: dict[str, Any]) -> tupl
         return "same", None
     if theirs["error"] in PAGE_FAILURES and theirs["kind"] is None and (
             (isinstance(mine, Resolution) and mine.kind == "nodejs" and mine.node is not None
-             and any("builder" in d for d in mine.node.builder_differences))
+             and any("engines.node must be specified" in d or "crashes" in d
+                     for d in mine.node.builder_differences))
             or (isinstance(mine, ResolutionError) and mine.type in ("package-json",
                                                                      "node-version"))):
         return "page", None

@@ -103,9 +103,11 @@ class Oracle:
             variables: Mapping[str, str] | None = None,
             node_versions: list[str] | None = None) -> dict[str, Any]:
         """One resolve job for :meth:`resolve_many`, the tar sent inline."""
-        return {"tarBase64": base64.b64encode(tar).decode("ascii"), "deviceType": device_type,
-                "arch": arch, "dockerfile": dockerfile, "vars": dict(variables or {}),
-                "nodeVersions": node_versions or []}
+        job = {"tarBase64": base64.b64encode(tar).decode("ascii"), "deviceType": device_type,
+               "arch": arch, "vars": dict(variables or {}), "nodeVersions": node_versions or []}
+        if dockerfile is not None:  # undefined, not null: the resolvers default on undefined
+            job["dockerfile"] = dockerfile
+        return job
 
     def parse_compose_many(self, paths: list[Path]) -> list[dict[str, Any]]:
         """``@balena/compose-parser`` ``parse()`` of each compose file, in one round trip."""

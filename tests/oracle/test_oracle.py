@@ -171,3 +171,22 @@ def test_entry_name_parsing_matches_node(oracle: Oracle) -> None:
         if normalized == name and split_ext(name) != (minus_ext, ext):
             mismatches.append((name, "split", split_ext(name), (minus_ext, ext)))
     assert not mismatches, mismatches[:20]
+
+
+def test_empty_dockerfile_is_no_specified_file_as_in_balena_cli(oracle: Oracle,
+                                                                tmp_path: Path) -> None:
+    """Deliberate: ``--dockerfile ""`` means no specified file, as balena CLI treats it.
+
+    resolveInput() alone keeps "": the plain-Dockerfile resolver then matches nothing,
+    while the others run as unspecified, and the result is named "". balena_lab follows
+    the CLI, which passes no dockerfile at all.
+    """
+    folder = Project("empty-dockerfile", {"Dockerfile": "FROM plain\n"}).write(tmp_path)
+    tar = tmp_path / "p.tar"
+    tar.write_bytes(pack(folder))
+    mine = ours(folder, "intel-nuc", "", {})
+    as_cli = oracle.resolve(tar, "intel-nuc", "amd64", variables={"BALENA_SERVICE_NAME": "main"})
+    compare(mine, as_cli, "same")
+    raw = oracle.resolve(tar, "intel-nuc", "amd64", dockerfile="",
+                         variables={"BALENA_SERVICE_NAME": "main"})
+    assert raw["error"] == "Could not find a Dockerfile for this service"  # resolveInput's own
