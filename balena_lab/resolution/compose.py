@@ -182,19 +182,22 @@ def load_compose(path: str | Path) -> dict[str, Any]:
 
 
 def _check_references(document: Mapping[str, Any], path: Path) -> None:
-    """Every named volume and network a service uses is declared, as compose-go requires."""
+    """Every named volume, network and depends_on service is declared, as compose-go requires."""
     declared = {"volumes": set(document.get("volumes") or ()),
                 "networks": {"default", *(document.get("networks") or ())}}
+    declared["depends_on"] = set(document["services"])
     for name, service in document["services"].items():
         volumes = [v.split(":", 1)[0] for v in service.get("volumes") or () if ":" in v]
         used = {"volumes": [v for v in volumes if v and not v.startswith(("/", ".", "~"))],
-                "networks": list(service.get("networks") or ())}
+                "networks": list(service.get("networks") or ()),
+                "depends_on": list(service.get("depends_on") or ())}
         for kind, names in used.items():
             for used_name in names:
                 if used_name not in declared[kind]:
                     raise ComposeError(
                         f"service {name!r}, field {kind!r}: {used_name!r} is not declared "
-                        f"under the top-level {kind}: key", service=name, field=kind,
+                        f"under the top-level {'services' if kind == 'depends_on' else kind}: "
+                        "key", service=name, field=kind,
                         path=path, fix=f"add it: {kind}: {{{used_name}: {{}}}}")
 
 
