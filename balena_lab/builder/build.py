@@ -33,6 +33,7 @@ import docker.errors
 import requests.exceptions
 
 from ..catalog.arches import get_arch
+from ..catalog.devicetypes import get_device_type
 from ..context import archive
 from ..dockerfile import parse as parse_dockerfile
 from ..engine import names, standins
@@ -62,7 +63,9 @@ def build_labels(resolution: Resolution, service: str) -> dict[str, str]:
         names.MANAGED_LABEL: "true",
         names.KIND_LABEL: names.BUILD_KIND,
         f"{names.LABEL}.service": service,
-        f"{names.LABEL}.device-type": resolution.device_type,
+        # balena_lab's own naming: the canonical slug, as in the image tag (an alias and its
+        # slug build the same image); the resolution itself keeps the name as given.
+        f"{names.LABEL}.device-type": get_device_type(resolution.device_type).slug,
         f"{names.LABEL}.arch": resolution.arch,
         f"{names.LABEL}.resolved-kind": resolution.kind,
         f"{names.LABEL}.source": resolution.source,

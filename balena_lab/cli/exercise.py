@@ -38,7 +38,7 @@ def _value(text: str) -> Any:
     """papermill's -p convention: Python literals (True, 3, 'x'), else the text itself."""
     try:
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, RecursionError, MemoryError):  # deep nesting too
         return text
 
 

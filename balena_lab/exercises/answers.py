@@ -195,4 +195,9 @@ def write_answer(exercise: str, namespace: Mapping[str, Any], path: str | Path) 
 
 
 def read_answer(path: str | Path) -> Answer:
-    return Answer.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    """The answer written by :func:`write_answer`; ValueError when it cannot be read."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except RecursionError:  # a learner's value nested thousands deep
+        raise ValueError(f"{path}: the answer is nested too deeply to read") from None
+    return Answer.from_dict(data)

@@ -115,7 +115,7 @@ def _result_or_failure(spec: dict[str, object], outcome: str, hard_limit: float,
     if outcome == "done" and result_path.exists():
         try:
             return SubmissionResult.from_dict(json.loads(result_path.read_text("utf-8")))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             pass
     exercise = get_exercise(str(spec["exercise"]))
     if outcome == "timeout":

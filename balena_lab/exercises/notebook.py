@@ -54,12 +54,15 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     except json.JSONDecodeError as error:
         raise NotebookError(f"not a notebook: invalid JSON at line {error.lineno} column "
                             f"{error.colno} ({error.msg})", path=path) from None
+    except RecursionError:
+        raise NotebookError("not a notebook: JSON nested too deeply to read", path=path) from None
     if not isinstance(data, dict) or "cells" not in data:
         raise NotebookError("not a notebook: JSON without a list of cells", path=path)
     try:
         notebook = nbformat.reads(json.dumps(data), as_version=4)  # type: ignore[no-untyped-call]
         nbformat.validate(notebook)
-    except (nbformat.ValidationError, ValueError, KeyError, TypeError) as error:
+    except (nbformat.ValidationError, ValueError, KeyError, TypeError,
+            RecursionError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise NotebookError(f"not a valid notebook ({first[:200]})", path=path) from None
     return notebook  # type: ignore[no-any-return]

@@ -71,7 +71,7 @@ def run_hadolint(dockerfile: Dockerfile, *, broken: bool = False) -> list[Findin
             check=False,
         )
         items = json.loads(done.stdout or "[]")
-    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError):
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError, RecursionError):
         return []
     if not isinstance(items, list):
         return []

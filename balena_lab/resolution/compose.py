@@ -5,7 +5,9 @@ built from ``.`` (the page shows the file: :func:`default_composition`). With
 one, it is read and validated against the fields balena supports
 (``data/compose-schema.json``, from balena's docker-compose reference), each
 service's build context must hold something to build, and every built
-service is resolved like a single project, with ``BALENA_SERVICE_NAME`` set.
+service is resolved like a single project, with ``BALENA_SERVICE_NAME`` set and
+``build.dockerfile`` defaulting to ``Dockerfile`` as compose-go writes it
+(:attr:`.services.BuildSpec.resolver_dockerfile`: no Node.js resolver in a compose file).
 """
 
 from __future__ import annotations
@@ -166,11 +168,37 @@ def load_compose(path: str | Path) -> dict[str, Any]:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ComposeError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
                            path=path) from None
+    except RecursionError:
+        # PyYAML composes nodes recursively: thousands of nested [ or { exhaust the stack.
+        raise ComposeError("nested too deeply to read (thousands of levels of [ or {): no "
+                           "compose file balena could use is shaped like that", path=path,
+                           fix="flatten the nesting") from None
     if not isinstance(document, dict):
         raise ComposeError("the file must be a mapping with a services: key", path=path,
                            field="services")
     validate_compose(document, path=path)
+    _check_references(document, path)
     return document
+
+
+def _check_references(document: Mapping[str, Any], path: Path) -> None:
+    """Every named volume, network and depends_on service is declared, as compose-go requires."""
+    declared = {"volumes": set(document.get("volumes") or ()),
+                "networks": {"default", *(document.get("networks") or ())}}
+    declared["depends_on"] = set(document["services"])
+    for name, service in document["services"].items():
+        volumes = [v.split(":", 1)[0] for v in service.get("volumes") or () if ":" in v]
+        used = {"volumes": [v for v in volumes if v and not v.startswith(("/", ".", "~"))],
+                "networks": list(service.get("networks") or ()),
+                "depends_on": list(service.get("depends_on") or ())}
+        for kind, names in used.items():
+            for used_name in names:
+                if used_name not in declared[kind]:
+                    raise ComposeError(
+                        f"service {name!r}, field {kind!r}: {used_name!r} is not declared "
+                        f"under the top-level {'services' if kind == 'depends_on' else kind}: "
+                        "key", service=name, field=kind,
+                        path=path, fix=f"add it: {kind}: {{{used_name}: {{}}}}")
 
 
 def _schema() -> dict[str, Any]:
@@ -259,6 +287,19 @@ def find_service(project_dir: str | Path, name: str) -> tuple[Path, BuildSpec]:
     return service_folder(project, path, build), build
 
 
+def service_build(name: str, spec: Mapping[str, Any], compose_file: Path) -> BuildSpec | None:
+    """The build spec of a validated service, None for an image-only one.
+
+    A service with neither is refused, as compose-go refuses it ("has neither an
+    image nor a build context specified").
+    """
+    build = build_spec(name, spec)
+    if build is None and not spec.get("image"):
+        raise ComposeError(f"service {name!r}: needs build or image", service=name,
+                           field="build", path=compose_file)
+    return build
+
+
 def has_something_to_build(folder: Path, dockerfile: str | None = None) -> bool:
     """True when any resolver would take a file of ``folder``, for some device type."""
     specified = normalize_entry(dockerfile) if dockerfile else None
@@ -297,21 +338,19 @@ def compose(
     document = load_compose(compose_file)
     services: list[ServiceBuild] = []
     for name, spec in document["services"].items():
-        build = build_spec(name, spec)
+        build = service_build(name, spec, compose_file)
         if build is None:
-            if not spec.get("image"):
-                raise ComposeError(f"service {name!r}: needs build or image", service=name,
-                                   field="build", path=compose_file)
             services.append(ServiceBuild(name, None, None, spec["image"], None))
             continue
         folder = service_folder(project, compose_file, build)
         dockerfile = build.dockerfile
         resolved: Resolution | None = None
         if device_type is None:
-            if not has_something_to_build(folder, dockerfile):
+            # build.resolver_dockerfile: compose-go writes "Dockerfile" when none is given.
+            if not has_something_to_build(folder, build.resolver_dockerfile):
                 what = f"{dockerfile!r} (or its .template / .<arch> siblings)" if dockerfile else (
-                    "a Dockerfile, Dockerfile.template, Dockerfile.<device-type|arch> or "
-                    "package.json")
+                    "Dockerfile, Dockerfile.template or Dockerfile.<device-type|arch> (in a "
+                    "compose file balena's builder does not build package.json alone)")
                 raise ComposeError(f"service {name!r}, field {build.field!r}: "
                                    f"{build.context!r} has nothing to build: no {what}",
                                    service=name,
@@ -319,7 +358,8 @@ def compose(
                                    path=compose_file)
         else:
             try:
-                resolved = resolve(folder, device_type, arch, dockerfile=dockerfile,
+                resolved = resolve(folder, device_type, arch,
+                                   dockerfile=build.resolver_dockerfile,
                                    variables=variables, service_name=name)
             except ResolutionError as error:
                 failing = "build.dockerfile" if dockerfile else build.field

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from nodesemver import max_satisfying
 
-from .. import _data
+from .. import _data, _json
 from ..errors import NodeVersionError, PackageJsonError
 
 # npm runs these around `npm install`; any of them (or a native addon marker,
@@ -74,10 +75,18 @@ def default_node_version() -> str:
     return str(_data.load("node-versions.yaml")["default"])
 
 
+# npm's semver 7 refuses a number after a wildcard part ("8.x.1", "x.1", "8.*.0": "Invalid
+# comparator"); node-semver for Python reads them as "8.x". Not after "-" or "+": "1.0.0-x.1"
+# is a prerelease tag.
+_NUMBER_AFTER_WILDCARD = re.compile(r"(?:^|[\s.=<>~^v|])[xX*]\.\d")
+
+
 @functools.lru_cache(maxsize=256)
 def _max_satisfying(available: tuple[str, ...], node_range: str) -> str | None:
     # npm's maxSatisfying: an invalid range satisfies nothing (null), not an exception.
     # Cached: a widget re-resolves the same project on every device type change.
+    if _NUMBER_AFTER_WILDCARD.search(node_range):
+        return None
     try:
         version = max_satisfying(list(available), node_range, loose=False)
     except ValueError:
@@ -85,15 +94,36 @@ def _max_satisfying(available: tuple[str, ...], node_range: str) -> str | None:
     return str(version) if version is not None else None
 
 
-def _reject_constant(name: str) -> Any:
-    # JavaScript's JSON.parse has no NaN/Infinity; keep the same grammar.
-    raise ValueError(f"Unexpected token {name[0]} (not JSON)")
+def _js_type(value: object) -> str:
+    """The type name a JavaScript programmer would use for a JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _js_keys(value: object) -> list[str]:
+    """``Object.keys(value)`` for a JSON value other than null: what the builder lists."""
+    if isinstance(value, dict):
+        return list(value)
+    if isinstance(value, (str, list)):
+        return [str(index) for index in range(len(value))]  # indices, never script names
+    return []  # numbers and booleans have no own keys
 
 
 def parse_package_json(text: str, *, path: str = "package.json") -> dict[str, Any]:
-    """package.json as a dict; :class:`PackageJsonError` for invalid JSON or a non-object."""
+    """package.json as a dict; :class:`PackageJsonError` for invalid JSON or a non-object.
+
+    Read as the builder's ``JSON.parse`` reads it (:mod:`balena_lab._json`): any
+    depth of nesting is fine, never a RecursionError.
+    """
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = _json.parse(text)
     except json.JSONDecodeError as error:
         raise PackageJsonError(
             f"package.json: {error.msg} at line {error.lineno} column {error.colno}",
@@ -101,12 +131,15 @@ def parse_package_json(text: str, *, path: str = "package.json") -> dict[str, An
             line=error.lineno,
             fix="fix the JSON syntax (a linter or `node -e 'require(\"./package.json\")'`)",
         ) from None
-    except ValueError as error:
-        raise PackageJsonError(f"package.json: {error}", path=path) from None
-    if not isinstance(data, dict):
+    if data is None or isinstance(data, list):
+        # typeof null and typeof [] are 'object': the builder goes on, and fails later
+        # (a TypeError reading its fields, or "engines.node must be specified").
         raise PackageJsonError(
-            f"package.json: must be a JSON object, not {type(data).__name__}", path=path
-        )
+            f"package.json: must be a JSON object, not {_js_type(data)} (balena's builder "
+            "reads its fields anyway, and fails)", path=path)
+    if not isinstance(data, dict):
+        raise PackageJsonError("package.json: must be a JSON object", path=path,
+                               fix=f"make the file an object, not a {_js_type(data)}: {{...}}")
     return data
 
 
@@ -125,21 +158,35 @@ def resolve_node_project(
     """
     data = parse_package_json(text, path=path)
     differences: list[str] = []
+    markers = tuple(native_markers)
 
     scripts = data.get("scripts")
-    if scripts is None:
-        scripts = {}
+    if scripts is None and not markers:
+        # `hasScripts || Object.keys(scripts)...`: a marker file skips the Object.keys call.
         differences.append(
             "no \"scripts\" object: balena's current builder crashes "
-            "(Object.keys(undefined): \"Cannot convert undefined or null to object\")"
+            "(Object.keys(undefined): \"Cannot convert undefined or null to object\"); "
+            "with a wscript or *.gyp file it would not even look"
         )
-    elif not isinstance(scripts, dict):
-        raise PackageJsonError("package.json: scripts must be an object if present", path=path)
+    elif scripts is not None and not isinstance(scripts, dict):
+        # The builder only asks Object.keys(scripts) for install scripts; a string or an
+        # array lists its indices, a number or a boolean nothing: never a script name.
+        differences.append(
+            f"\"scripts\" is a {_js_type(scripts)}, not an object: balena's builder accepts "
+            f"it (Object.keys() lists {_js_keys(scripts)[:3] or 'no names'}), so no install "
+            "script runs; npm itself expects an object of named scripts"
+        )
+    scripts = {} if scripts is None else scripts
+    script_names = _js_keys(scripts)
 
     engines = data.get("engines")
+    # engines?.node: on anything but an object (a string, an array, ...) it is undefined.
+    node_range = engines.get("node") if isinstance(engines, dict) else None
     if engines is not None and not isinstance(engines, dict):
-        raise PackageJsonError("package.json: engines must be an object if present", path=path)
-    node_range = (engines or {}).get("node")
+        differences.append(
+            f"\"engines\" is a {_js_type(engines)}, not an object: the builder reads "
+            "engines.node as undefined"
+        )
     if node_range is None:
         node_range, range_source = default_node_version(), "default"
         differences.append(
@@ -165,10 +212,9 @@ def resolve_node_project(
         "balena_lab uses its shipped catalogue (data/node-versions.yaml)"
     )
 
-    present = tuple(name for name in INSTALL_SCRIPTS if name in scripts)
-    markers = tuple(native_markers)
+    present = tuple(name for name in INSTALL_SCRIPTS if name in script_names)
     template = _WITH_SCRIPTS if (present or markers) else _ONBUILD
-    start = scripts.get("start")
+    start = scripts.get("start") if isinstance(scripts, dict) else None
     start_command = start if isinstance(start, str) else "node server.js"
     return NodeProject(
         range=node_range,

@@ -175,6 +175,12 @@ def _lookalike_reason(name: str) -> str | None:
 
 def _arch_ext_reason(ext: str, device_type: str, arch: str) -> str:
     other = devicetypes.find_device_type(ext)
+    given = devicetypes.find_device_type(device_type)
+    if other is not None and given is not None and other.slug == given.slug:
+        # The same device type under another name: the builder compares names, not types.
+        return (f"'{ext}' names the same device type as {device_type!r} ({other.slug}), but "
+                f"the builder matches Dockerfile.<device-type> by the exact name it is given "
+                f"({device_type!r}), never by alias or slug")
     if other is not None:
         return (f"for device type {other.slug} ({other.arch}), not {device_type}: "
                 "files for other devices are ignored")
@@ -195,11 +201,21 @@ def resolve(
     """Resolve the Dockerfile balena would build for ``project_dir``.
 
     ``device_type`` is a slug or alias (the fleet's device type); ``arch``
-    defaults to its arch. ``dockerfile`` is a specified path (compose
+    defaults to its arch. Like the builder, the name is used exactly as given:
+    an alias (``beaglebone``) is what ``%%BALENA_MACHINE_NAME%%`` and
+    ``%%RESIN_MACHINE_NAME%%`` become, what ``Dockerfile.<device-type>`` must be
+    called and what the Node.js image is named after; only the arch comes from
+    the catalogue. A note names the canonical slug, which is what a fleet of that
+    type would give. ``dockerfile`` is a specified path (compose
     ``build.dockerfile``). ``variables`` are extra build variables; like the
-    builder, they override the built-in ones. ``service_name`` sets
-    ``BALENA_SERVICE_NAME`` as balena's multibuild does (``main`` for a
-    single-container release; None leaves it undefined).
+    builder, they override the built-in ones.
+
+    Two inputs are defined by balena CLI, not by the builder, and follow the CLI:
+    ``service_name`` sets ``BALENA_SERVICE_NAME`` as balena's multibuild does
+    (``main`` for a single-container release; None leaves it undefined), and an
+    empty ``dockerfile`` (``--dockerfile ""``) means no specified file, as
+    balena CLI treats it (the builder's ``resolveInput`` alone would keep ``""``
+    and then find nothing).
 
     Raises a :class:`ResolutionError` subclass; its ``candidates`` say what was seen.
     """
@@ -209,12 +225,16 @@ def resolve(
     specified = normalize_entry(dockerfile) if dockerfile else None
     notes: list[str] = []
     if device.slug != device_type:
-        notes.append(f"{device_type!r} is an alias of the device type {device.slug}")
+        notes.append(
+            f"{device_type!r} is an alias of the device type {device.slug}: balena's builder "
+            f"uses the name as given (%%BALENA_MACHINE_NAME%% is {device_type}, it takes "
+            f"Dockerfile.{device_type}); a fleet of type {device.slug} would give "
+            f"%%BALENA_MACHINE_NAME%% {device.slug} and take Dockerfile.{device.slug}")
     if not device.can_run(arch):
         notes.append(f"a {device.slug} device ({device.arch}) cannot run {arch} images "
                      f"({devicetypes.ARCH_COMPATIBILITY_SOURCE})")
 
-    merged: dict[str, str] = templates.builtin_variables(device.slug, arch)
+    merged: dict[str, str] = templates.builtin_variables(device_type, arch)
     if service_name is not None:
         merged["BALENA_SERVICE_NAME"] = service_name
     merged.update(variables or {})
@@ -238,7 +258,7 @@ def resolve(
         ext = split_ext(name)[1][1:]
         if ext == arch:
             arch_file = name
-        elif ext == device.slug:
+        elif ext == device_type:  # the name as given, alias or slug
             device_file = name
     node_manifest = "package.json" if "package.json" in taken["nodejs"] else None
     satisfied = {
@@ -259,7 +279,7 @@ def resolve(
     elif winner is not None:
         chosen = taken[winner][-1]
     candidates = _candidates(taken, lookalikes, winner, chosen, arch_file, device_file,
-                             device.slug, arch, specified)
+                             device_type, arch, specified)
 
     if winner is None:
         if specified:
@@ -279,7 +299,7 @@ def resolve(
     assert chosen is not None
 
     try:
-        return _build(project, device.slug, arch, specified, winner, chosen, entries,
+        return _build(project, device_type, arch, specified, winner, chosen, entries,
                       taken, merged, candidates, notes)
     except ResolutionError as error:
         error.candidates = candidates

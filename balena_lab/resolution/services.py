@@ -10,6 +10,8 @@ document is already validated (:func:`.compose.validate_compose`).
 from __future__ import annotations
 
 import dataclasses
+import decimal
+import math
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +36,20 @@ class BuildSpec:
         """The context, posix-normalized (``./app/`` -> ``app``)."""
         return posixpath.normpath(self.context)
 
+    @property
+    def resolver_dockerfile(self) -> str | None:
+        """The dockerfile the builder resolves with: ``Dockerfile`` when none is written.
+
+        balena's builder (``@balena/compose`` 8) reads compose files with compose-go,
+        which fills in ``build.dockerfile: Dockerfile``, and multibuild passes it on as
+        a specified file. So a service of a compose file never gets the Node.js
+        resolver (a folder with only ``package.json`` has nothing to build), and one
+        with nothing to build fails as ``Specified file not found or is invalid:
+        Dockerfile``. A single-container release (no compose file) is not affected.
+        ``dockerfile: ""`` is left out by compose-go: no specified file (None).
+        """
+        return "Dockerfile" if self.dockerfile is None else self.dockerfile or None
+
 
 def build_spec(service: str, spec: Mapping[str, Any]) -> BuildSpec | None:
     """The build spec of ``service``, or None for a service that only names an ``image:``."""
@@ -47,12 +63,48 @@ def build_spec(service: str, spec: Mapping[str, Any]) -> BuildSpec | None:
 
 
 def _args(args: object) -> dict[str, str]:
-    # Compose's two forms: a mapping (a null value is the empty string) or KEY=VALUE items.
+    """Build args as compose-go hands them on: strings, valueless ones dropped.
+
+    A mapping value of null, or a list item without ``=``, takes its value from the
+    environment balena CLI runs in; balena_lab reads no environment, so it is dropped,
+    as compose-go drops an unset variable. Numbers and booleans are written as Go writes
+    them (``true``, ``1.5``, ``100`` for ``100.0``, ``1e+20``).
+    """
     if isinstance(args, Mapping):
-        return {str(k): "" if v is None else str(v) for k, v in args.items()}
+        return {str(k): _go_text(v) for k, v in args.items() if v is not None}
     if isinstance(args, list):
-        return dict(str(item).partition("=")[::2] for item in args)
+        return dict(str(item).split("=", 1) for item in args if "=" in str(item))
     return {}
+
+
+def _go_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _go_float(value)
+    return str(value)
+
+
+def _go_float(value: float) -> str:
+    """Go's strconv.FormatFloat(value, 'g', -1, 64): shortest digits, %e from 1e6 up or below 1e-4."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    sign, digits, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    point = len(text) + int(exponent)  # digits before the decimal point
+    minus = "-" if sign else ""
+    if point - 1 < -4 or point - 1 >= 6:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{minus}{mantissa}e{point - 1:+03d}"
+    if point <= 0:
+        return f"{minus}0.{'0' * -point}{text}"
+    if point >= len(text):
+        return f"{minus}{text}{'0' * (point - len(text))}"
+    return f"{minus}{text[:point]}.{text[point:]}"
 
 
 def service_folder(project: Path, compose_file: Path, build: BuildSpec) -> Path:

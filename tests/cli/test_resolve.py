@@ -133,3 +133,28 @@ def test_json_even_for_a_file_that_cannot_be_read(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["error"]["type"] == "dockerfile-not-found"
     assert "Dockerfile" in document["error"]["message"]
+
+
+# Issue 12: a package.json nested ~1,500 deep killed `resolve --json` with a RecursionError
+# traceback and nothing on stdout. Run as a real process: that is where the contract holds.
+@pytest.mark.parametrize("files,extra,expect", [
+    ({"package.json": "[" * 1500 + "]" * 1500}, [], "package-json"),
+    ({"package.json": '{"scripts": {}, "engines": {"node": "4.x"}, "deep": '
+      + "[" * 1500 + "]" * 1500 + "}"}, [], "nodejs"),
+    ({"docker-compose.yml": "services:\n  main:\n    build: .\n    x: " + "[" * 1500
+      + "]" * 1500 + "\n", "Dockerfile": "FROM x\n"}, ["--service", "main"], "compose"),
+])
+def test_deep_nesting_keeps_the_json_contract(tmp_path: Path, files: dict[str, str],
+                                              extra: list[str], expect: str) -> None:
+    write(tmp_path, files)
+    done = subprocess.run([sys.executable, "-m", "balena_lab", "resolve", str(tmp_path),
+                           "--device-type", "intel-nuc", "--json", *extra],
+                          check=False, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    data = json.loads(done.stdout)  # exactly one JSON object
+    assert list(data) == KEYS
+    if expect == "nodejs":
+        assert done.returncode == 0 and data["kind"] == "nodejs"
+    else:
+        assert done.returncode == 1 and data["error"]["type"] == expect
+        assert str(tmp_path) in data["error"]["message"]  # names the file

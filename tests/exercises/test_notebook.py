@@ -28,7 +28,10 @@ def test_invalid_json_is_a_notebook_error_with_the_position(tmp_path: Path) -> N
         read_notebook(path)
 
 
-@pytest.mark.parametrize("content", [b"\xff\xfe", b"[1, 2]", b'{"cells": 3}'])
+@pytest.mark.parametrize("content", [b"\xff\xfe", b"[1, 2]", b'{"cells": 3}',
+                                     # issue 12: nesting past the stack was a RecursionError
+                                     b"[" * 100000 + b"]" * 100000,
+                                     b'{"cells": [], "x": ' + b"[" * 3000 + b"]" * 3000 + b"}"])
 def test_other_non_notebooks_are_refused(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "odd.ipynb"
     path.write_bytes(content)

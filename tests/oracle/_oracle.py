@@ -6,6 +6,7 @@ pytest session or benchmark pays Node's start-up once.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -37,6 +38,15 @@ def missing_reason() -> str | None:
     if not (NODE_MODULES / "@balena" / "compose" / "package.json").is_file():
         return "@balena/compose is not installed: run scripts/install-oracle.sh"
     return None
+
+
+def compose_parser_missing_reason() -> str | None:
+    """Why balena's compose parser cannot run here (scripts/install-oracle.sh), or None."""
+    reason = missing_reason()
+    binary = NODE_MODULES / "@balena" / "compose-parser" / "bin" / "balena-compose-parser"
+    if reason is None and not binary.is_file():
+        reason = "@balena/compose-parser has no binary: run scripts/install-oracle.sh"
+    return reason
 
 
 def pack(project: Path) -> bytes:
@@ -79,11 +89,37 @@ class Oracle:
         result["kind"] = KIND_OF_RESOLVER.get(result["resolver"] or "")
         return result
 
+    def resolve_many(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Many resolutions in one round trip; each job as :meth:`job` makes it."""
+        results: list[dict[str, Any]] = self._ask(jobs)  # type: ignore[arg-type]
+        for result in results:
+            if "crash" in result:
+                raise RuntimeError(f"the oracle crashed: {result['crash']}")
+            result["kind"] = KIND_OF_RESOLVER.get(result["resolver"] or "")
+        return results
+
+    @staticmethod
+    def job(tar: bytes, device_type: str, arch: str, *, dockerfile: str | None = None,
+            variables: Mapping[str, str] | None = None,
+            node_versions: list[str] | None = None) -> dict[str, Any]:
+        """One resolve job for :meth:`resolve_many`, the tar sent inline."""
+        job = {"tarBase64": base64.b64encode(tar).decode("ascii"), "deviceType": device_type,
+               "arch": arch, "vars": dict(variables or {}), "nodeVersions": node_versions or []}
+        if dockerfile is not None:  # undefined, not null: the resolvers default on undefined
+            job["dockerfile"] = dockerfile
+        return job
+
+    def parse_compose_many(self, paths: list[Path]) -> list[dict[str, Any]]:
+        """``@balena/compose-parser`` ``parse()`` of each compose file, in one round trip."""
+        results: list[dict[str, Any]] = self._ask(  # type: ignore[arg-type]
+            [{"compose": str(path)} for path in paths])
+        return results
+
     def process_template(self, template: str, variables: Mapping[str, str]) -> dict[str, Any]:
         """Only balena's template step (``lib/dockerfile`` ``process()``) on ``template``."""
         return self._ask({"template": template, "vars": dict(variables)})
 
-    def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
+    def _ask(self, job: dict[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
         assert self._process.stdin and self._process.stdout
         self._process.stdin.write(json.dumps(job) + "\n")
         self._process.stdin.flush()
@@ -91,7 +127,7 @@ class Oracle:
         if not line:
             raise RuntimeError("the oracle process died")
         result: dict[str, Any] = json.loads(line)
-        if "crash" in result:
+        if isinstance(result, dict) and "crash" in result:
             raise RuntimeError(f"the oracle crashed: {result['crash']}")
         return result
 

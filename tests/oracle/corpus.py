@@ -23,6 +23,10 @@ DEVICE_TYPES: tuple[tuple[str, str], ...] = (
     ("intel-nuc", "amd64"),
     ("raspberry-pi", "rpi"),
     ("qemux86", "i386"),
+    # Aliases (issue 12): the builder uses the name as given, never the canonical slug.
+    ("beaglebone", "armv7hf"),
+    ("parallella-hdmi-resin", "armv7hf"),
+    ("nuc", "amd64"),
 )
 
 PAGE_TEMPLATE = (
@@ -95,6 +99,16 @@ CORPUS: tuple[Project, ...] = (
     _p("failing-winner-no-fallback", {"Dockerfile.aarch64": "FROM %%NOT_SET%%\n",
                                       "Dockerfile.template": "FROM %%BALENA_ARCH%%\n",
                                       "Dockerfile": "FROM debian\n"}),
+    # --- device type aliases (issue 12) -------------------------------------------------
+    _p("alias-device-file", {"Dockerfile.beaglebone": "FROM %%BALENA_MACHINE_NAME%%\n",
+                             "Dockerfile.beaglebone-black": "FROM slug %%RESIN_MACHINE_NAME%%\n",
+                             "Dockerfile.nuc": "FROM nuc %%BALENA_MACHINE_NAME%%\n",
+                             "Dockerfile.intel-nuc": "FROM slug\n",
+                             "Dockerfile.armv7hf": "FROM arch %%BALENA_MACHINE_NAME%%\n"}),
+    _p("alias-template", {"Dockerfile.template":
+                          "FROM balenalib/%%BALENA_MACHINE_NAME%%:%%RESIN_MACHINE_NAME%%\n"}),
+    _p("alias-node-image", {"package.json": json.dumps(
+        {"scripts": {"install": "make"}, "engines": {"node": "^6.0.0"}})}),
     # --- Node.js ---------------------------------------------------------------------
     _p("nodejs-page-example", {"package.json": TEXT2SPEECH, "deps.sh": "apt-get install -y x\n"}),
     _p("nodejs-onbuild", {"package.json": json.dumps(
@@ -114,6 +128,19 @@ CORPUS: tuple[Project, ...] = (
     _p("nodejs-invalid-json", {"package.json": '{"name": "x",}'}),
     _p("nodejs-no-engines", {"package.json": json.dumps({"scripts": {"start": "node a.js"}})},
        expect="page"),
+    # issue 12: a "scripts" that is not an object builds (Object.keys() tolerates it)
+    *(_p(f"nodejs-scripts-{name}", {"package.json": json.dumps(
+        {"scripts": value, "engines": {"node": "4.x"}})})
+      for name, value in (("number", 5), ("string", "preinstall"), ("array", ["install"]),
+                          ("boolean", True))),
+    _p("nodejs-engines-string", {"package.json": '{"scripts": {}, "engines": "node 8"}'},
+       expect="page"),
+    _p("nodejs-number-after-wildcard", {"package.json": json.dumps(
+        {"scripts": {}, "engines": {"node": "8.x.1"}})}),
+    _p("nodejs-deeply-nested", {"package.json": '{"scripts": {}, "engines": {"node": "4.x"}, '
+                                '"x": ' + "[" * 1500 + "]" * 1500 + "}"}),
+    _p("nodejs-deeply-nested-array", {"package.json": "[" * 1500 + "]" * 1500}),
+    _p("nodejs-null", {"package.json": "null"}),
     _p("nodejs-no-scripts", {"package.json": json.dumps({"engines": {"node": "4.x"}})},
        expect="page"),
     # --- specified dockerfile paths (compose build.dockerfile) ------------------------

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // Differential-test oracle: runs balena's own resolver (@balena/compose 8.0.5,
-// resolve.resolveInput) on tar archives of project folders.
+// resolve.resolveInput) on tar archives of project folders, and balena's own compose
+// parser (@balena/compose-parser, which @balena/compose 8 parses compositions with).
 //
-// stdin:  one JSON job per line {tar, deviceType, arch, dockerfile?, vars?, nodeVersions?, repeat?}
-//         or {template, vars}: only the template step (lib/dockerfile process()) on that text
-// stdout: one JSON result per line {resolver, name, contents, error, errorName, resolvedName, ms?}
+// stdin:  one JSON job per line, or a JSON array of jobs (a batch: one answer line, an array)
+//   {tar | tarBase64, deviceType, arch, dockerfile?, vars?, nodeVersions?, repeat?}
+//   {template, vars}: only the template step (lib/dockerfile process()) on that text
+//   {compose: PATH}: parse() and normalize() of that docker-compose.yml
+// stdout: one JSON result per line (or per batch)
+//   resolve:  {resolver, name, contents, error, errorName, resolvedName, ms?}
+//   template: {contents, error, errorName}
+//   compose:  {composition, error, errorName, serviceName}
 // (line by line, so one process can serve a whole pytest session)
 // Run with NODE_PATH pointing at the oracle's node_modules (scripts/install-oracle.sh).
 // The NodeJS resolver asks Docker Hub for tags; fetch is replaced by a stub serving
@@ -61,10 +67,30 @@ function processTemplate(job) {
     }
 }
 
+let ComposeParser = null;
+
+async function parseCompose(job) {
+    // Required on first use: a resolve-only session never needs the compose parser.
+    ComposeParser = ComposeParser || require('@balena/compose-parser');
+    const warn = console.warn;
+    console.warn = () => {};  // normalize() warns on stdout's neighbour; keep stdout clean
+    try {
+        return { composition: await ComposeParser.parse(job.compose), error: null,
+                 errorName: null, serviceName: null };
+    } catch (e) {
+        return { composition: null, error: String(e && e.message), errorName: e && e.name,
+                 serviceName: (e && e.serviceName) || null };
+    } finally {
+        console.warn = warn;
+    }
+}
+
 async function handle(job) {
     if (job.template !== undefined) { return processTemplate(job); }
+    if (job.compose !== undefined) { return parseCompose(job); }
     currentVersions = job.nodeVersions || [];
-    const tarBuffer = fs.readFileSync(job.tar);
+    const tarBuffer = job.tarBase64 !== undefined
+        ? Buffer.from(job.tarBase64, 'base64') : fs.readFileSync(job.tar);
     const repeat = job.repeat || 0;
     let result = await runOnce(tarBuffer, job);
     if (repeat > 0) {
@@ -82,7 +108,21 @@ async function main() {
         if (!line.trim()) { continue; }
         let result;
         try {
-            result = await handle(JSON.parse(line));
+            const job = JSON.parse(line);
+            if (!Array.isArray(job)) {
+                result = await handle(job);
+            } else if (job.length > 0 && job[0].compose !== undefined) {
+                // Each compose job runs the parser's binary: two at a time on two cores.
+                result = new Array(job.length);
+                let next = 0;
+                const worker = async () => {
+                    while (next < job.length) { const i = next++; result[i] = await handle(job[i]); }
+                };
+                await Promise.all([worker(), worker()]);
+            } else {
+                result = [];
+                for (const one of job) { result.push(await handle(one)); }
+            }
         } catch (e) {
             result = { crash: String(e && e.stack || e) };
         }

@@ -3,42 +3,28 @@
 Each corpus project is written to disk, packed into a tar as balena CLI
 would send it, and resolved by both for every device type of the sweep:
 kind, resolved name and text must be identical, or both must fail with the
-same kind of error. Hypothesis then generates random projects and templates
-for the same comparison. Skips when the oracle is not installed, fails
-instead under ``BALENA_LAB_REQUIRE_ORACLE=1``.
+same kind of error (``_compare.py``). Hypothesis then generates random templates for
+the substitution step alone; whole generated projects and compose files are in
+``test_generated.py``. Skips when the oracle is not installed, fails instead under
+``BALENA_LAB_REQUIRE_ORACLE=1``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import string
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from balena_lab.errors import ResolutionError, TemplateVariableError
+from balena_lab.errors import TemplateVariableError
 from balena_lab.resolution.nodejs import node_versions
-from balena_lab.resolution.resolver import Resolution, resolve
 
-from ._oracle import REQUIRE_ORACLE, Oracle, missing_reason, pack
+from ._compare import builder_error_type, compare, ours
+from ._oracle import Oracle, pack
 from .corpus import CORPUS, DEVICE_TYPES, Project
-
-
-@pytest.fixture(scope="session")
-def oracle() -> Iterator[Oracle]:
-    reason = missing_reason()
-    if reason:
-        if REQUIRE_ORACLE:
-            pytest.fail(f"BALENA_LAB_REQUIRE_ORACLE=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
-    running = Oracle()
-    yield running
-    running.close()
 
 
 @pytest.fixture(scope="session")
@@ -48,59 +34,6 @@ def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder = project.write(root / "projects")
         (root / f"{project.name}.tar").write_bytes(pack(folder))
     return root
-
-
-def builder_error_type(result: dict[str, Any]) -> str:
-    """The balena_lab error type that matches the builder's error."""
-    message = result["error"]
-    if message == "Could not find a Dockerfile for this service":
-        return "no-dockerfile"
-    if message.startswith("Specified file not found or is invalid: "):
-        return "dockerfile-not-found"
-    if result["errorName"] == "DockerfileTemplateVariableError":
-        if re.fullmatch(r"[A-Z][A-Z_]+ is not defined", message):
-            return "template-variable"
-        return "template-syntax"
-    if message.startswith("Couldn't satisfy node version"):
-        return "node-version"
-    if message.startswith("package.json:"):
-        return "package-json"
-    return f"unexpected: {message}"
-
-
-def ours(folder: Path, device_type: str, dockerfile: str | None,
-         variables: dict[str, str], arch: str | None = None) -> Resolution | ResolutionError:
-    try:
-        return resolve(folder, device_type, arch, dockerfile=dockerfile, variables=variables)
-    except ResolutionError as error:
-        return error
-
-
-def compare(mine: Resolution | ResolutionError, theirs: dict[str, Any], expect: str) -> None:
-    """Assert the relation ``expect`` (see corpus.py) between the two outcomes."""
-    if expect == "js-code":
-        assert isinstance(mine, ResolutionError) and mine.type == "template-syntax", mine
-        return
-    if expect == "page":
-        assert isinstance(mine, Resolution) and mine.kind == "nodejs", mine
-        assert theirs["error"] is not None, theirs
-        return
-    if theirs["error"] is not None:
-        assert isinstance(mine, ResolutionError), (
-            f"builder failed ({theirs['error']}) but balena_lab resolved {mine}")
-        assert mine.type == builder_error_type(theirs), (mine, theirs["error"])
-        if mine.type in ("no-dockerfile", "dockerfile-not-found", "node-version"):
-            assert mine.reason == theirs["error"]
-        if isinstance(mine, TemplateVariableError):
-            assert theirs["error"] == f"{mine.variable} is not defined"
-        if theirs["error"].startswith("package.json: engines.node"):
-            assert mine.reason == theirs["error"]
-        return
-    assert isinstance(mine, Resolution), f"builder resolved {theirs} but balena_lab: {mine!r}"
-    assert (mine.kind, mine.dockerfile_name) == (theirs["kind"], theirs["name"])
-    assert mine.dockerfile == theirs["contents"]
-    if theirs["resolvedName"] is not None:
-        assert mine.dockerfile_name == theirs["resolvedName"]
 
 
 def _builder_vars(project: Project) -> dict[str, str]:
@@ -133,78 +66,6 @@ def test_corpus_covers_every_kind_and_error(oracle: Oracle, corpus_dir: Path) ->
     assert seen >= {"arch-specific", "template", "dockerfile", "nodejs", "no-dockerfile",
                     "dockerfile-not-found", "template-variable", "template-syntax",
                     "package-json", "node-version"}
-
-
-# --- generated projects ---------------------------------------------------------------
-
-TOKENS = [
-    "FROM ", "RUN echo ", "%%BALENA_ARCH%%", "%%BALENA_MACHINE_NAME%%", "%%RESIN_ARCH%%",
-    "%%RESIN_MACHINE_NAME%%", "%%BALENA_SERVICE_NAME%%", "%%BALENA_APP_NAME%%", "%%MISSING%%",
-    "%%ab%%", "%%A%%", "%%", "%", "#", " ", "\t", "\r", "\ufeff", "$VAR", "${X}", "é", "\\",
-    "'", '"', "%%%BALENA_ARCH%%", "_", "A", "<", ">", "<%", "%>", "-", "=",
-]
-template_text = st.lists(
-    st.lists(st.sampled_from(TOKENS) | st.text(string.ascii_letters, max_size=3), max_size=8)
-    .map("".join), max_size=5).map("\n".join)
-
-FILE_NAMES = [
-    "Dockerfile", "Dockerfile.template", "Dockerfile.raspberrypi3", "Dockerfile.armv7hf",
-    "Dockerfile.aarch64", "Dockerfile.raspberrypi4-64", "Dockerfile.intel-nuc",
-    "Dockerfile.amd64", "Dockerfile.aarch64.template", "dockerfile", "sub/Dockerfile",
-    "docker/Dockerfile.custom", "docker/Dockerfile.custom.template",
-    "docker/Dockerfile.custom.aarch64", "docker/Dockerfile.custom.raspberrypi3",
-    "package.json", "package.json", "package.json",
-]
-PACKAGE_JSONS = [
-    '{"scripts": {"start": "node a.js"}, "engines": {"node": "^6"}}',
-    '{"scripts": {"preinstall": "x"}, "engines": {"node": ">=0.10"}}',
-    '{"scripts": {}, "engines": {"node": "^42"}}',
-    '{"scripts": {}, "engines": {"node": 4}}',
-    "{broken",
-]
-projects = st.fixed_dictionaries({
-    "files": st.dictionaries(st.sampled_from(FILE_NAMES), template_text, max_size=5),
-    "package_json": st.sampled_from(PACKAGE_JSONS),
-    "dockerfile": st.sampled_from([None, None, None, None, "docker/Dockerfile.custom",
-                                   "Dockerfile.template", "Dockerfile"]),
-    "device": st.sampled_from(DEVICE_TYPES),
-    "app_name": st.sampled_from([None, "fleet"]),
-    # None: the device type's own arch; else a fleet arch other than the device's.
-    "arch": st.sampled_from([None, None, None, "rpi", "aarch64", "amd64"]),
-})
-
-
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(case=projects)
-def test_generated_projects_match_balena(oracle: Oracle, tmp_path: Path,
-                                         case: dict[str, Any]) -> None:
-    files = dict(case["files"])
-    if "package.json" in files:
-        files["package.json"] = case["package_json"]
-    variables = {"BALENA_APP_NAME": case["app_name"]} if case["app_name"] else {}
-    name = f"gen{abs(hash(repr(case)))}"
-    project = Project(name, files, dockerfile=case["dockerfile"], variables=variables)
-    folder = project.write(tmp_path)
-    tar = tmp_path / f"{name}.tar"
-    tar.write_bytes(pack(folder))
-    device_type, arch = case["device"]
-    arch = case["arch"] or arch
-    theirs = oracle.resolve(tar, device_type, arch, dockerfile=project.dockerfile,
-                            variables=_builder_vars(project),
-                            node_versions=list(node_versions()))
-    mine = ours(folder, device_type, project.dockerfile, variables, arch=arch)
-    event(mine.type if isinstance(mine, ResolutionError) else mine.kind)
-    if isinstance(mine, ResolutionError) and mine.type == "template-syntax":
-        # balena's builder runs what balena_lab refuses to: only check it was code.
-        assert re.search(r"<%[\s\S]+?%>|%%(JSON|URL)%%", _winning_text(folder, mine)), mine
-        return
-    compare(mine, theirs, "same")
-
-
-def _winning_text(folder: Path, error: ResolutionError) -> str:
-    assert error.path is not None
-    return Path(error.path).read_bytes().decode("utf-8", errors="replace")
 
 
 # --- generated templates, the substitution step alone ------------------------------------
@@ -310,3 +171,22 @@ def test_entry_name_parsing_matches_node(oracle: Oracle) -> None:
         if normalized == name and split_ext(name) != (minus_ext, ext):
             mismatches.append((name, "split", split_ext(name), (minus_ext, ext)))
     assert not mismatches, mismatches[:20]
+
+
+def test_empty_dockerfile_is_no_specified_file_as_in_balena_cli(oracle: Oracle,
+                                                                tmp_path: Path) -> None:
+    """Deliberate: ``--dockerfile ""`` means no specified file, as balena CLI treats it.
+
+    resolveInput() alone keeps "": the plain-Dockerfile resolver then matches nothing,
+    while the others run as unspecified, and the result is named "". balena_lab follows
+    the CLI, which passes no dockerfile at all.
+    """
+    folder = Project("empty-dockerfile", {"Dockerfile": "FROM plain\n"}).write(tmp_path)
+    tar = tmp_path / "p.tar"
+    tar.write_bytes(pack(folder))
+    mine = ours(folder, "intel-nuc", "", {})
+    as_cli = oracle.resolve(tar, "intel-nuc", "amd64", variables={"BALENA_SERVICE_NAME": "main"})
+    compare(mine, as_cli, "same")
+    raw = oracle.resolve(tar, "intel-nuc", "amd64", dockerfile="",
+                         variables={"BALENA_SERVICE_NAME": "main"})
+    assert raw["error"] == "Could not find a Dockerfile for this service"  # resolveInput's own

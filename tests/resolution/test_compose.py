@@ -182,3 +182,59 @@ def test_a_compose_file_that_is_not_utf8_is_a_compose_error(tmp_path: Path) -> N
     path.write_bytes(b"version: '2.1'\nservices: \xff\n")
     with pytest.raises(ComposeError, match="not valid UTF-8"):
         load_compose(path)
+
+
+# --- issue 12: what the generated compose comparison with balena's parser found ----------
+
+
+@pytest.mark.parametrize("services,field", [
+    ("  main:\n    build: .\n    volumes: ['data:/data']\n", "volumes"),
+    ("  main:\n    build: .\n    networks: [frontend]\n", "networks"),
+])
+def test_undeclared_volumes_and_networks_are_refused_as_compose_go_does(
+        tmp_path: Path, services: str, field: str) -> None:
+    write(tmp_path, {"docker-compose.yml": "services:\n" + services, "Dockerfile": "FROM x\n"})
+    with pytest.raises(ComposeError) as caught:
+        compose(tmp_path)
+    assert caught.value.service == "main" and caught.value.field == field
+    assert "is not declared" in caught.value.reason
+    write(tmp_path, {"docker-compose.yml": "services:\n" + services
+                     + "volumes: {data: {}}\nnetworks: {frontend: {}}\n"})
+    assert compose(tmp_path).services[0].name == "main"
+
+
+def test_service_names_are_compose_go_names(tmp_path: Path) -> None:
+    write(tmp_path, {"docker-compose.yml": "services:\n  'with space':\n    build: .\n",
+                     "Dockerfile": "FROM x\n"})
+    with pytest.raises(ComposeError, match="with space"):
+        compose(tmp_path)
+
+
+def test_a_package_json_service_has_nothing_to_build_in_a_compose_file(tmp_path: Path) -> None:
+    """compose-go writes build.dockerfile: Dockerfile, so the builder never takes the
+    Node.js resolver for a service of a compose file."""
+    write(tmp_path, {"docker-compose.yml": "services:\n  web:\n    build: ./web\n",
+                     "web/package.json": '{"scripts": {}, "engines": {"node": "4.x"}}'})
+    with pytest.raises(ComposeError, match="does not build package.json alone"):
+        compose(tmp_path)
+    with pytest.raises(ComposeError, match="Specified file not found or is invalid: Dockerfile"):
+        compose(tmp_path, "intel-nuc")
+
+
+def test_a_deeply_nested_compose_file_is_a_compose_error(tmp_path: Path) -> None:
+    write(tmp_path, {"docker-compose.yml": "services:\n  main:\n    build: .\n    x-a: "
+                     + "[" * 3000 + "]" * 3000 + "\n"})
+    with pytest.raises(ComposeError, match="nested too deeply") as caught:
+        compose(tmp_path)
+    assert caught.value.path == str(tmp_path / "docker-compose.yml")
+
+
+@pytest.mark.parametrize("top", ["networks: {frontend: {driver: overlay}}",
+                                 "volumes: {data: {driver: nfs}}",
+                                 "volumes: {data: {external: true}}",
+                                 "networks: {frontend: {attachable: true}}"])
+def test_network_and_volume_drivers_balena_refuses(tmp_path: Path, top: str) -> None:
+    write(tmp_path, {"docker-compose.yml": f"services:\n  main:\n    build: .\n{top}\n",
+                     "Dockerfile": "FROM x\n"})
+    with pytest.raises(ComposeError):
+        compose(tmp_path)

@@ -73,9 +73,9 @@ def test_unsatisfiable_range_names_it(node_range: str) -> None:
     ('{"name": "x",}', "package.json: "),
     ("[1, 2]", "must be a JSON object"),
     ('{"engines": {"node": 8}}', "package.json: engines.node must be a string if present"),
-    ('{"engines": "node 8"}', "engines must be an object"),
-    ('{"scripts": ["start"]}', "scripts must be an object"),
     ('{"engines": {"node": NaN}}', "not JSON"),
+    ("null", "must be a JSON object, not null"),
+    ('"a string"', "package.json: must be a JSON object"),
 ])
 def test_invalid_json_and_wrong_types(body: str, message: str) -> None:
     with pytest.raises(PackageJsonError, match=message.replace("(", r"\(")) as caught:
@@ -92,3 +92,39 @@ def test_invalid_json_reports_line() -> None:
 def test_catalogue_is_plain_versions() -> None:
     versions = node_versions()
     assert "0.10.22" in versions and all(v.count(".") == 2 for v in versions)
+
+
+# Issue 12: balena's builder accepts a "scripts" that is not an object, because
+# Object.keys() tolerates it; balena_lab refused it ("scripts must be an object").
+@pytest.mark.parametrize("scripts", [5, "preinstall", ["preinstall", "install"], True, False,
+                                     0, ""])
+def test_scripts_not_an_object_builds_as_the_builder_does(scripts: object) -> None:
+    body = json.dumps({"scripts": scripts, "engines": {"node": "4.x"}})
+    project = resolve_node_project(body, "intel-nuc")
+    # Object.keys() of a string or an array lists indices, never "preinstall": -onbuild.
+    assert project.install_scripts == () and project.image.endswith("-onbuild")
+    assert project.start_command == "node server.js"
+    assert any("not an object: balena's builder accepts it" in d
+               for d in project.builder_differences)
+
+
+def test_engines_not_an_object_reads_as_no_engines_node() -> None:
+    # engines?.node of a string is undefined: the builder says "engines.node must be
+    # specified", the page's default applies here (as for a missing engines).
+    project = resolve_node_project('{"scripts": {}, "engines": "node 8"}', "intel-nuc")
+    assert project.range_source == "default"
+    assert any("engines.node must be specified" in d for d in project.builder_differences)
+    assert any('"engines" is a string' in d for d in project.builder_differences)
+
+
+@pytest.mark.parametrize("depth", [1500, 20000])
+def test_deep_nesting_reads_as_json_parse_does(depth: int) -> None:
+    """Issue 12: 1,500 nested [ crashed with a RecursionError; JSON.parse reads any depth."""
+    with pytest.raises(PackageJsonError, match="must be a JSON object, not array"):
+        resolve_node_project("[" * depth + "]" * depth, "intel-nuc")
+    deep = "[" * depth + "]" * depth
+    body = f'{{"scripts": {{"postinstall": {deep}}}, "engines": {{"node": "4.x"}}, "x": {deep}}}'
+    assert resolve_node_project(body, "intel-nuc").install_scripts == ("postinstall",)
+    with pytest.raises(PackageJsonError) as caught:
+        resolve_node_project('{"x": ' + "[" * depth + "]" * (depth - 1) + "}", "intel-nuc")
+    assert caught.value.line == 1 and caught.value.path == "package.json"

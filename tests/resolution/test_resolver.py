@@ -110,8 +110,9 @@ def test_service_name_and_caller_variables(tmp_path: Path) -> None:
 def test_arch_override_and_alias(tmp_path: Path) -> None:
     project(tmp_path, {"Dockerfile.rpi": "FROM %%BALENA_MACHINE_NAME%%\n"})
     result = resolve(tmp_path, "raspberrypi", arch="rpi")
-    assert result.device_type == "raspberry-pi" and result.dockerfile == "FROM raspberry-pi\n"
-    assert any("alias" in n for n in result.notes)
+    # Issue 12: the builder uses the alias as given, not the canonical slug.
+    assert result.device_type == "raspberrypi" and result.dockerfile == "FROM raspberrypi\n"
+    assert any("alias of the device type raspberry-pi" in n for n in result.notes)
     result = resolve(tmp_path, "raspberrypi3", arch="rpi")  # armv7hf devices run rpi images
     assert result.kind == "arch-specific" and not any("cannot run" in n for n in result.notes)
     assert any("cannot run" in n for n in resolve(tmp_path, "intel-nuc", arch="rpi").notes)
@@ -180,3 +181,39 @@ def test_value_is_frozen_and_serializes(tmp_path: Path) -> None:
     html = result._repr_html_()
     assert '<mark title="%%BALENA_ARCH%%">amd64</mark>' in html
     assert result.builder_resolver == "Dockerfile.template"
+
+
+# --- issue 12: a device type alias is used exactly as given, as balena's builder does ---
+
+
+def test_alias_device_file_beats_arch_file(tmp_path: Path) -> None:
+    """The builder takes Dockerfile.beaglebone for --deviceType beaglebone; balena_lab
+    used to replace the alias by beaglebone-black first, and build Dockerfile.armv7hf."""
+    project(tmp_path, {"Dockerfile.beaglebone": "FROM alias %%BALENA_MACHINE_NAME%%\n",
+                       "Dockerfile.armv7hf": "FROM arch\n"})
+    result = resolve(tmp_path, "beaglebone")
+    assert (result.kind, result.source) == ("arch-specific", "Dockerfile.beaglebone")
+    assert result.dockerfile == "FROM alias beaglebone\n"
+    assert result.device_type == "beaglebone" and result.arch == "armv7hf"
+    note = next(n for n in result.notes if "alias" in n)
+    assert "beaglebone-black" in note and "Dockerfile.beaglebone-black" in note
+
+
+def test_alias_ignores_the_canonical_slug_file(tmp_path: Path) -> None:
+    project(tmp_path, {"Dockerfile.beaglebone-black": "FROM slug\n",
+                       "Dockerfile.template": "FROM %%RESIN_MACHINE_NAME%%\n"})
+    result = resolve(tmp_path, "beaglebone")
+    assert result.kind == "template" and result.dockerfile == "FROM beaglebone\n"
+    ignored = next(c for c in result.candidates if c.path == "Dockerfile.beaglebone-black")
+    assert ignored.outcome == "ignored" and "exact name" in ignored.reason
+    # And the other way round: the slug does not take the alias's file.
+    project(tmp_path, {"Dockerfile.beaglebone": "FROM alias\n"})
+    assert resolve(tmp_path, "beaglebone-black").source == "Dockerfile.beaglebone-black"
+
+
+def test_alias_names_the_node_image(tmp_path: Path) -> None:
+    project(tmp_path, {"package.json": '{"scripts": {}, "engines": {"node": "4.x"}}'})
+    result = resolve(tmp_path, "parallella-hdmi-resin")
+    assert result.node is not None
+    assert result.node.image.startswith("resin/parallella-hdmi-resin-node:")
+    assert not any("alias" in n for n in resolve(tmp_path, "parallella").notes)

@@ -15,9 +15,27 @@ def test_build_args_in_both_compose_forms() -> None:
     a = build_spec("a", {"build": {"args": {"X": 1, "Y": None}}})
     b = build_spec("b", {"build": {"args": ["X=1", "Y"]}})
     c = build_spec("c", {"build": "."})
-    assert a is not None and a.args == {"X": "1", "Y": ""}
-    assert b is not None and b.args == {"X": "1", "Y": ""}
+    # Issue 12 (found by the generated compose test): compose-go drops a valueless arg
+    # when the variable is unset; balena_lab reads no environment, so it drops it too.
+    assert a is not None and a.args == {"X": "1"}
+    assert b is not None and b.args == {"X": "1"}
     assert c is not None and c.args == {}
+
+
+def test_build_args_are_written_as_compose_go_writes_them() -> None:
+    spec = build_spec("a", {"build": {"args": {"B": True, "F": 1.5, "H": 100.0, "E": 1e20,
+                                                "S": 1.23456789123e8, "Z": -0.0}}})
+    assert spec is not None and spec.args == {"B": "true", "F": "1.5", "H": "100",
+                                              "E": "1e+20", "S": "1.23456789123e+08",
+                                              "Z": "-0"}
+    listed = build_spec("a", {"build": {"args": ["A=1", "A=2", "=x", "C=1=2", "D="]}})
+    assert listed is not None and listed.args == {"A": "2", "": "x", "C": "1=2", "D": ""}
+
+
+def test_a_compose_service_resolves_with_dockerfile_as_compose_go_fills_it_in() -> None:
+    assert BuildSpec("s", ".").resolver_dockerfile == "Dockerfile"
+    assert BuildSpec("s", ".", "Dockerfile.web").resolver_dockerfile == "Dockerfile.web"
+    assert BuildSpec("s", ".", "").resolver_dockerfile is None  # compose-go leaves "" out
 
 
 def test_short_and_long_forms_name_their_field() -> None:

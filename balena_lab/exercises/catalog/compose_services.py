@@ -26,6 +26,8 @@ def _document(context: CheckContext) -> dict[str, Any]:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise CheckFailed(f"docker-compose.yml is not valid YAML: {error}") from None
+    except RecursionError:
+        raise CheckFailed("docker-compose.yml is nested too deeply to read") from None
     if not isinstance(document, dict) or not isinstance(document.get("services"), dict):
         raise CheckFailed("docker-compose.yml has no services: mapping")
     return document
