@@ -22,5 +22,5 @@ class JsonValue:
         raise NotImplementedError
 
     def to_json(self, **kwargs: Any) -> str:
-        """``to_dict()`` as JSON text; ``kwargs`` go to :func:`json.dumps` (``indent=2``)."""
+        """``to_dict()`` as JSON text; ``kwargs`` go to :func:`json.dumps` (``indent=2``, say)."""
         return json.dumps(self.to_dict(), **kwargs)

@@ -52,11 +52,11 @@ def base_images(docker_client: docker.DockerClient) -> dict[str, str]:  # type: 
     normally the idempotent path; on a machine where they cannot be made
     (not root, no debootstrap) the same rule as for the engine applies.
     """
-    from balena_lab.engine import baseimages
+    from balena_lab.engine import baseimages, rootfs
     from balena_lab.errors import BootstrapError
 
     try:
-        outcomes = baseimages.bootstrap(docker_client, baseimages.DEFAULT_ARCHES)
+        outcomes = baseimages.bootstrap(docker_client, rootfs.DEFAULT_ARCHES)
     except BootstrapError as error:
         _missing(f"base images cannot be made: {error}")
     return {outcome.arch: outcome.tag for outcome in outcomes}

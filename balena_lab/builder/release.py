@@ -73,7 +73,7 @@ def iter_build_release(
                     error.service = service.name
                     failures.append(error)
                     events.put(Notice(service.name, f"failed: {error.message.splitlines()[0]}"))
-        except BaseException as error:  # a bug: hand it to the caller instead of hanging
+        except BaseException as error:  # noqa: BLE001 - a bug: hand it to the caller, never hang
             crashes.append(error)
         finally:
             events.put(_DONE)

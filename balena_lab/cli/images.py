@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..catalog.arches import all_arches
-from ..engine import baseimages, rootfs
+from ..engine import rootfs  # constants only: the Docker SDK is imported by run_*()
 from ._args import key_value
 from ._output import print_json, table
 
@@ -26,7 +26,7 @@ def add_parser(subparsers: Any) -> None:
     )
     boot.add_argument(
         "--arch", action="append", choices=list(all_arches()), metavar="ARCH",
-        help=f"a balena arch (repeatable; default: {' '.join(baseimages.DEFAULT_ARCHES)}; "
+        help=f"a balena arch (repeatable; default: {' '.join(rootfs.DEFAULT_ARCHES)}; "
         f"choices: {', '.join(all_arches())})",
     )
     boot.add_argument("--mirror", default=rootfs.DEFAULT_MIRROR, help="Debian mirror URL")
@@ -58,7 +58,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run_bootstrap(args: argparse.Namespace) -> int:
-    from ..engine import standins
+    from ..engine import baseimages, standins
     from ..engine.client import connect
 
     client = connect()
@@ -70,13 +70,13 @@ def run_bootstrap(args: argparse.Namespace) -> int:
             print(event, file=sys.stderr, flush=True)
 
     outcomes = baseimages.bootstrap(
-        client, args.arch or baseimages.DEFAULT_ARCHES, mirror=args.mirror, force=args.force,
+        client, args.arch or rootfs.DEFAULT_ARCHES, mirror=args.mirror, force=args.force,
         progress=progress,
     )
     if args.node:
         outcomes += standins.bootstrap_node(client, [o.arch for o in outcomes], progress)
     if args.json:
-        print_json([vars(outcome) for outcome in outcomes])
+        print_json([outcome.to_dict() for outcome in outcomes])
     else:
         print(table(
             [[o.arch, o.tag, o.action, f"{o.seconds:.1f}s"] for o in outcomes],
@@ -86,6 +86,7 @@ def run_bootstrap(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from ..engine import baseimages
     from ..engine.client import connect
 
     images = baseimages.list_base_images(connect())
@@ -104,6 +105,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
+    from ..engine import baseimages
     from ..engine.client import connect
 
     removed = baseimages.prune(connect(), include_shared=args.all, labels=dict(args.label))

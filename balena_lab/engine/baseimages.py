@@ -1,7 +1,7 @@
 """balena_lab's offline base images: Debian bookworm for every balena arch.
 
 There is no container registry in a classroom without internet, so the base
-images are made here from Debian's own packages (see :mod:`balena_lab.engine.client.rootfs`)
+images are made here from Debian's own packages (see :mod:`balena_lab.engine.rootfs`)
 and imported into the local engine under one namespace::
 
     balena-lab/debian:bookworm-amd64
@@ -36,11 +36,10 @@ from ..context.archive import made_context
 from ..errors import BaseImageError, BootstrapError
 from . import rootfs
 from .names import BASE_IMAGE_KIND, KIND_LABEL, LABEL, MANAGED_LABEL, NAMESPACE, STAND_IN_KIND
+from .rootfs import DEFAULT_ARCHES
 
 REPOSITORY = f"{NAMESPACE}debian"
 
-#: The arches ``images bootstrap`` makes when none are named.
-DEFAULT_ARCHES: tuple[str, ...] = ("amd64", "aarch64", "armv7hf")
 
 _DOCKERFILE = b"""FROM scratch
 ADD rootfs.tar /
@@ -83,7 +82,7 @@ class BootstrapEvent:
 
 
 @dataclass(frozen=True)
-class BootstrapOutcome:
+class BootstrapOutcome(JsonValue):
     """What bootstrap did for one arch: ``created`` or ``present`` (left as it was)."""
 
     arch: str
@@ -91,6 +90,9 @@ class BootstrapOutcome:
     action: str
     seconds: float
     uname_machine: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 ProgressSink = Callable[[BootstrapEvent], None]

@@ -62,6 +62,7 @@ def run(
     privileged: bool = False,
     host_network: bool = False,
     files: Mapping[str, tuple[bytes, int]] | None = None,
+    prepare: Callable[[Any], None] | None = None,
     on_output: Callable[[str], None] | None = None,
     client: docker.DockerClient | None = None,
 ) -> RunResult:
@@ -71,7 +72,9 @@ def run(
     "/data"}``); the volume is created if missing and labelled as balena_lab's.
     ``files`` maps absolute paths to (content, mode): put into the container
     before it starts, so a check can place a program the image's own files
-    cannot replace (a stand-in ``uname`` on the PATH, say).  ``on_output``
+    cannot replace (a stand-in ``uname`` on the PATH, say); ``prepare`` is then
+    called with the created container (a docker-py ``Container``), before it
+    starts, for what needs the image's own files.  ``on_output``
     receives each line as the container prints it.  The container is removed
     whatever happens.
     """
@@ -114,6 +117,8 @@ def run(
         if files:
             with made_context({path.lstrip("/"): entry for path, entry in files.items()}) as tar:
                 container.put_archive("/", tar.read())
+        if prepare is not None:
+            prepare(container)
         container.start()
         reader = threading.Thread(target=_follow, args=(container, lines, on_output), daemon=True)
         reader.start()

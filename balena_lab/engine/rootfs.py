@@ -21,6 +21,8 @@ from ..catalog.arches import Arch
 from ..errors import BootstrapError, EmulationUnavailable
 from .emulation import require_emulation
 
+#: The arches ``images bootstrap`` makes when none are named.
+DEFAULT_ARCHES: tuple[str, ...] = ("amd64", "aarch64", "armv7hf")
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 DEFAULT_SUITE = "bookworm"
 

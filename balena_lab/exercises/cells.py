@@ -1,15 +1,17 @@
 """What a learner's answer cells say now, so that the self-check sees what the grader sees.
 
-The grader runs the saved notebook top to bottom in a new kernel.  A
+The grader runs the saved notebook top to bottom in a new kernel, every code
+cell but the self-check's.  A
 self-check that read the learner's kernel instead would judge whatever is
 left there: a variable renamed in its cell still holds its old value in the
 kernel, and the self-check would pass an answer the grader fails.  So the
-self-check runs the answer cells afresh, in a namespace of their own, from:
+self-check runs those cells afresh, in a namespace of their own, each from:
 
-1. the source each answer cell last ran with in this kernel: :func:`track_cells`
+1. the source the cell last ran with in this kernel: :func:`track_cells`
    (called by ``show_given``, the exercise's first cell) records it, by the
    cell id JupyterLab sends with every execution, so an edit that was run but
-   not saved yet counts, as it will once the learner saves;
+   not saved yet counts, as it will once the learner saves (and the self-check
+   says to save it);
 2. else the cell's source in the notebook file (the kernel's ``JPY_SESSION_NAME``,
    which Jupyter Server sets), for cells that have not run since the kernel started.
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .core import Exercise
+from .notebook import is_self_check_cell, tags
 
 #: Set by Jupyter Server in a kernel's environment: the path of its notebook.
 SESSION_ENV = "JPY_SESSION_NAME"
@@ -59,12 +62,18 @@ def _record(info: Any) -> None:
 
 
 @dataclass(frozen=True)
-class AnswerCell:
-    """One answer cell as the self-check runs it."""
+class NotebookCell:
+    """One code cell as the self-check runs it."""
 
-    tag: str
+    tag: str  # its answer tag, or "" for a cell that is not an answer cell
     source: str
     from_kernel: bool  # the source it last ran with (else: as saved in the file)
+    saved: str = ""  # its source in the notebook file
+
+    @property
+    def unsaved(self) -> bool:
+        """It ran with a source the file does not have yet (an edit not saved)."""
+        return self.from_kernel and self.source != self.saved
 
 
 def notebook_path() -> Path | None:
@@ -74,9 +83,9 @@ def notebook_path() -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def answer_cells(exercise: Exercise, path: Path | None = None) -> list[AnswerCell] | None:
-    """The exercise's answer cells of the notebook, in order, with their current sources;
-    None when the notebook file cannot be found or read."""
+def notebook_cells(exercise: Exercise, path: Path | None = None) -> list[NotebookCell] | None:
+    """The code cells the grader runs (every one but the self-check's), in order, each
+    with its current source; None when the notebook file cannot be found or read."""
     path = path or notebook_path()
     if path is None:
         return None
@@ -84,33 +93,34 @@ def answer_cells(exercise: Exercise, path: Path | None = None) -> list[AnswerCel
     # the first cell of every exercise notebook would pay.
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return None
+    variables = set(exercise.answers)
     found = []
-    for cell in cells if isinstance(cells, list) else []:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+    for raw in cells if isinstance(cells, list) else []:
+        if not isinstance(raw, dict) or raw.get("cell_type") != "code":
             continue
-        tags = cell.get("metadata", {}).get("tags", [])
-        tag = next((t for t in tags if t in exercise.cells), None) if isinstance(tags,
-                                                                                  list) else None
-        if tag is None:
-            continue
-        source = cell.get("source", "")
+        source = raw.get("source", "")
         saved = "".join(source) if isinstance(source, list) else str(source)
-        ran = _latest.get(str(cell.get("id", ""))) if cell.get("id") else None
-        found.append(AnswerCell(tag, ran if ran is not None else saved, ran is not None))
+        cell = {**raw, "source": saved}
+        if is_self_check_cell(cell, variables):
+            continue
+        tag = next((t for t in tags(cell) if t in exercise.cells), "")
+        ran = _latest.get(str(raw.get("id", ""))) if raw.get("id") else None
+        found.append(NotebookCell(tag, ran if ran is not None else saved, ran is not None,
+                                  saved))
     return found
 
 
-def run_afresh(cells: list[AnswerCell]) -> tuple[dict[str, Any], list[str]]:
-    """The namespace the answer cells define, run in order in a namespace of their own,
-    and a problem for each cell that raised (as the grader reports them)."""
+def run_afresh(cells: list[NotebookCell]) -> tuple[dict[str, Any], list[str]]:
+    """The namespace the cells define, run in order in a namespace of their own, and a
+    problem for each cell that raised (as the grader reports them)."""
     namespace: dict[str, Any] = {"__name__": "__main__"}
     problems = []
-    for cell in cells:
+    for index, cell in enumerate(cells, start=1):
+        name = f"the cell tagged {cell.tag!r}" if cell.tag else f"code cell {index}"
         try:
-            exec(compile(cell.source, f"<cell {cell.tag}>", "exec"), namespace)  # noqa: S102
+            exec(compile(cell.source, f"<{name}>", "exec"), namespace)  # noqa: S102
         except Exception as error:  # noqa: BLE001 - the learner's cell: report, go on
-            problems.append(f"the cell tagged {cell.tag!r} raised {type(error).__name__}: "
-                            f"{error}")
+            problems.append(f"{name} raised {type(error).__name__}: {error}")
     return namespace, problems

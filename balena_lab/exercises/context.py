@@ -21,7 +21,7 @@ import shutil
 import socket
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -142,13 +142,14 @@ class CheckContext:
         return self._cached(("build", device_type), make)  # type: ignore[no-any-return]
 
     def run(self, device_type: str, command: str | None = None, *,
-            files: Mapping[str, tuple[bytes, int]] | None = None) -> RunResult:
+            prepare: Callable[[Any], None] | None = None) -> RunResult:
         """Run the image built for ``device_type`` (its CMD, or ``command`` in /bin/sh);
-        ``files`` (path -> content, mode) are put into the container before it starts."""
+        ``prepare`` gets the created container before it starts (to put a check's own
+        programs into it)."""
         image = self.build(device_type).image_id
         return self._cached(  # type: ignore[no-any-return]
-            ("run", device_type, command, tuple(sorted((files or {}).items()))),
-            lambda: run(image, command, timeout=self.options.run_timeout, files=files))
+            ("run", device_type, command, prepare),
+            lambda: run(image, command, timeout=self.options.run_timeout, prepare=prepare))
 
 
 def write_project(folder: Path, files: Mapping[str, str | bytes]) -> None:

@@ -23,13 +23,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NotebookError
 from .catalog import get_exercise
 from .core import Exercise
+
+if TYPE_CHECKING:
+    import nbformat
 
 PARAMETERS_TAG = "parameters"
 ANSWER_PREFIX = "answer-"
@@ -58,6 +59,8 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise NotebookError("not a notebook: JSON nested too deeply to read", path=path) from None
     if not isinstance(data, dict) or "cells" not in data:
         raise NotebookError("not a notebook: JSON without a list of cells", path=path)
+    import nbformat  # a second to import (jsonschema): only where a notebook is read
+
     try:
         notebook = nbformat.reads(json.dumps(data), as_version=4)  # type: ignore[no-untyped-call]
         nbformat.validate(notebook)
@@ -121,6 +124,8 @@ def collector_source(exercise: str, answer_path: str | Path) -> str:
 def grading_copy(notebook: nbformat.NotebookNode, exercise: str,
                  answer_path: str | Path) -> nbformat.NotebookNode:
     """The notebook to execute for grading (the submission itself is never changed)."""
+    import nbformat
+
     graded = copy.deepcopy(notebook)
     variables = set(get_exercise(exercise).answers)
     cells = []

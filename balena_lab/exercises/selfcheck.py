@@ -20,7 +20,7 @@ from typing import Any
 
 from .answers import Answer, collect_answer, run_checks
 from .catalog import get_exercise
-from .cells import answer_cells, run_afresh, track_cells, tracking
+from .cells import notebook_cells, run_afresh, track_cells, tracking
 from .core import CheckReport
 
 NO_FILES = "This exercise gives no files: you write the whole project."
@@ -62,10 +62,11 @@ def self_check(exercise: str, namespace: Mapping[str, Any], *,
 
 def fresh_answer(exercise: str, namespace: Mapping[str, Any],
                  path: Path | None = None) -> Answer:
-    """The answer the notebook's answer cells define when run afresh (what the grader
-    sees), with a note where the kernel's own variables say something else."""
+    """The answer the notebook's cells define when run afresh, as the grader runs them
+    (every code cell but the self-check's), with a note where the kernel's own variables
+    say something else, and where an edit has not been saved."""
     spec = get_exercise(exercise)
-    cells = answer_cells(spec, path)
+    cells = notebook_cells(spec, path)
     if cells is None:
         answer = collect_answer(spec, namespace)
         note = ("this notebook's file was not found, so your kernel's variables were checked "
@@ -76,15 +77,18 @@ def fresh_answer(exercise: str, namespace: Mapping[str, Any],
     notes = list(raised)
     kernel = collect_answer(spec, namespace)
     if kernel.files != answer.files or kernel.problems != answer.problems:
-        notes.append("your kernel holds other values than your answer cells define now "
+        notes.append("your kernel holds other values than your cells define now "
                      "(a renamed, deleted or edited variable?): the cells were checked, as "
                      "the grader will check them")
-    unrun = [c.tag for c in cells if not c.from_kernel]
+    unsaved = [c.tag or "a code cell" for c in cells if c.unsaved]
+    if unsaved:
+        notes.append(f"checked as last run, but not saved yet: {', '.join(unsaved)}; save "
+                     "the notebook before you hand it in, the grader reads the file")
+    unrun = [c.tag for c in cells if c.tag and not c.from_kernel]
     if unrun and tracking():
         notes.append(f"checked as saved: {', '.join(unrun)} has not run since the kernel "
                      "started")
     return Answer(answer.exercise, answer.files, (*answer.problems, *notes))
-
 
 
 @dataclass(frozen=True)

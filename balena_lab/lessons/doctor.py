@@ -18,7 +18,7 @@ from typing import Any
 
 from .._values import JsonValue
 from ..catalog.arches import get_arch
-from ..engine import baseimages, emulation
+from ..engine import baseimages, emulation, rootfs
 from ..engine.client import START_ENGINE_FIX, EngineInfo, connect, engine_info
 from ..errors import EngineUnreachable
 
@@ -216,7 +216,7 @@ CHECKS: tuple[Callable[[_Context], Check], ...] = (
     check_builder,
     _binfmt_check("qemu-aarch64", "aarch64"),
     _binfmt_check("qemu-arm", "armv7hf and rpi"),
-    *(_base_image_check(arch) for arch in baseimages.DEFAULT_ARCHES),
+    *(_base_image_check(arch) for arch in rootfs.DEFAULT_ARCHES),
     check_debootstrap,
     check_jupyterlab,
     check_kernel,

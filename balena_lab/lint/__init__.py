@@ -29,7 +29,7 @@ REJECTED_BY_DOCKER = frozenset({"BL016", "BL019"})
 def is_template(path: str | PurePath | None) -> bool:
     """Whether balena's builder substitutes build variables in a file of this name.
 
-    Exactly the builder's resolver rules (``balena_lab.resolution.resolver.entries.resolver_kinds``):
+    Exactly the builder's resolver rules (``balena_lab.resolution.entries.resolver_kinds``):
     ``Dockerfile.template`` and the arch/device-type ``Dockerfile.<name>`` are
     templates; names are case-sensitive (``dockerfile.template`` is no template)
     and ``Dockerfile.<name>.template`` matches no rule at all.

@@ -199,6 +199,30 @@ def _check_references(document: Mapping[str, Any], path: Path) -> None:
                         f"under the top-level {'services' if kind == 'depends_on' else kind}: "
                         "key", service=name, field=kind,
                         path=path, fix=f"add it: {kind}: {{{used_name}: {{}}}}")
+    _check_no_cycle(document, path)
+
+
+def _check_no_cycle(document: Mapping[str, Any], path: Path) -> None:
+    """No service depends on itself, directly or through others (compose-go refuses it:
+    "dependency cycle detected")."""
+    needs = {name: list(service.get("depends_on") or ())
+             for name, service in document["services"].items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            cycle = " -> ".join([*trail[trail.index(name):], name])
+            raise ComposeError(f"service {trail[0]!r}, field 'depends_on': dependency cycle "
+                               f"{cycle}", service=trail[0], field="depends_on", path=path,
+                               fix="a service cannot wait for itself: remove one depends_on")
+        if name in done:
+            return
+        for other in needs.get(name, ()):
+            visit(other, [*trail, name])
+        done.add(name)
+
+    for name in needs:
+        visit(name, [])
 
 
 def _schema() -> dict[str, Any]:

@@ -23,6 +23,7 @@ from .._values import JsonValue
 from ..catalog import devicetypes
 from ..catalog.devicetypes import DeviceType
 from ..dockerfile.parser import parse
+from ..dockerfile.stages import base_images
 from ..errors import ResolutionError
 from . import templates
 from .resolver import resolve
@@ -142,8 +143,8 @@ class FleetMember:
 
     device_type: str
     arch: str
-    wanted: str  # the template's line rendered for this device's own type and arch
-    got: str  # the same line rendered for the fleet's device type (what was built)
+    wanted: str  # the base image(s) the template gives this device's own type and arch
+    got: str  # the base image(s) it gives the fleet's device type (what was built)
     runs: bool  # whether this device can run images of the fleet's arch at all
     names_other_device: bool  # the built line depends on the machine name, and it is not ours
 
@@ -179,25 +180,34 @@ class MixedFleet:
 
 
 def mixed_fleet(template: str, fleet_device_type: str, devices: Iterable[str]) -> MixedFleet:
-    """Render ``template``'s first ``FROM`` line for a fleet and for each of its devices.
+    """The base images ``template`` gives a fleet, and the ones each of its devices needs.
 
     balena builds a fleet's services once, with the build variables of the
     fleet's device type; every device then runs that image. A member is
     served correctly when its arch can run the fleet's images and the built
-    line does not name another device type: rendering the line with the
-    member's own machine name (and the fleet's arch) gives the same text.
+    images do not name another device type: the template rendered with the
+    member's own machine name (and the fleet's arch) gives the same images.
+    The images are read as Docker reads them (:mod:`balena_lab.dockerfile.stages`:
+    ARGs expanded), so a machine name hidden in an ARG, or written
+    ``%%RESIN_MACHINE_NAME%%``, is seen too.
     """
     fleet = devicetypes.get_device_type(fleet_device_type)
     lines = template.split("\n")
     first = next((i for i in parse(template).instructions if i.name == "FROM"), None)
     line = lines[first.start_line - 1] if first is not None else lines[0]
-    got = templates.render(line, templates.builtin_variables(fleet.slug, fleet.arch)).text
+    got = _images(template, fleet.slug, fleet.arch)
     members = []
     for slug in devices:
         device = devicetypes.get_device_type(slug)
-        wanted = templates.render(
-            line, templates.builtin_variables(device.slug, device.arch)).text
-        own = templates.render(line, templates.builtin_variables(device.slug, fleet.arch)).text
+        wanted = _images(template, device.slug, device.arch)
+        own = _images(template, device.slug, fleet.arch)
         members.append(FleetMember(device.slug, device.arch, wanted, got,
                                    device.can_run(fleet.arch), own != got))
     return MixedFleet(fleet.slug, fleet.arch, line, tuple(members))
+
+
+def _images(template: str, device_type: str, arch: str) -> str:
+    """The images ``template`` builds FROM for this device type and arch, comma-joined."""
+    variables = {**templates.builtin_variables(device_type, arch), "BALENA_SERVICE_NAME": "main"}
+    text = templates.render(template, variables).text
+    return ", ".join(item.image for item in base_images(text))

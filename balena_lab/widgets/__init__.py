@@ -2,7 +2,7 @@
 
 ::
 
-    from balena_lab.lessons import masterclass_project
+    from balena_lab.lessons.projects import masterclass_project
     from balena_lab.widgets import BuildPanel, DeviceTypePicker, TemplateView, link
     picker = DeviceTypePicker("raspberrypi4-64")
     view = TemplateView(masterclass_project("template-arch"))

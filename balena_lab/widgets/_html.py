@@ -47,5 +47,5 @@ def project_folder(project_dir: str | Path) -> Path:
         raise UnreadableInputError(
             "no such project folder", path=folder.resolve(),
             fix="pass the folder of a project (in a notebook: "
-                "balena_lab.lessons.projects.projects.masterclass_project(NAME))")
+                "balena_lab.lessons.projects.masterclass_project(NAME))")
     return folder

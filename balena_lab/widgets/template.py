@@ -19,7 +19,7 @@ from ._html import error_html, mark_references, pre, project_folder
 class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Source (left, ``%%NAME%%`` marked) and result (right, substituted values marked).
 
-    Resolves ``project_dir`` for ``device_type`` with :func:`balena_lab.resolution.resolver.resolver.resolve`
+    Resolves ``project_dir`` for ``device_type`` with :func:`balena_lab.resolution.resolver.resolve`
     on every change; ``resolution`` holds the last answer (None after an error,
     then ``error`` holds it, and the view shows it). ``arch`` (``""``: the
     device type's own) overrides the device type's arch, as the fleet's arch
@@ -58,7 +58,7 @@ class TemplateView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     @classmethod
     def for_services(cls, project_dir: str | Path, device_type: str = "raspberrypi4-64", *,
                      arch: str | None = None, **kwargs: Any) -> list[TemplateView]:
-        """One view per built service of a project, as :func:`balena_lab.resolution.resolver.compose.compose`
+        """One view per built service of a project, as :func:`balena_lab.resolution.compose.compose`
         resolves them: the service's folder, name and ``build.dockerfile``."""
         project = project_folder(project_dir)
         composition = compose(project, device_type, arch)

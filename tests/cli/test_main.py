@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from balena_lab import __version__
 from balena_lab.cli import main
 
@@ -38,3 +40,32 @@ def test_unknown_arch_is_a_clean_usage_error() -> None:
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+HEAVY = ("docker", "requests", "jsonschema", "papermill", "nbclient", "nbformat", "ipywidgets")
+PROJECT = Path(__file__).resolve().parents[2] / "notebooks" / "projects" / "template-arch"
+LIGHT_COMMANDS = [
+    ["--version"],
+    ["lint", str(PROJECT / "Dockerfile.template")],
+    ["explain", str(PROJECT / "Dockerfile.template")],
+    ["resolve", str(PROJECT), "--device-type", "raspberrypi4-64", "--json"],
+    ["resolve", str(PROJECT), "--matrix"],
+    ["compose", str(PROJECT)],
+    ["exercise", "list"],
+    ["build", "--help"],
+    ["images", "--help"],
+    ["grade", "--help"],
+]
+
+
+@pytest.mark.parametrize("argv", LIGHT_COMMANDS, ids=lambda argv: " ".join(argv[:2]))
+def test_a_command_imports_only_what_it_needs(argv: list[str]) -> None:
+    """The lazy CLI: no Docker SDK, papermill, jsonschema, nbformat or widgets for commands
+    that do not use them (whole processes, as a person types them)."""
+    code = ("import sys, contextlib, io\nfrom balena_lab.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    try:\n        main({argv!r})\n    except SystemExit:\n        pass\n"
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", (argv, result.stdout)

@@ -10,7 +10,7 @@ import docker
 import pytest
 
 from balena_lab.catalog.arches import get_arch
-from balena_lab.engine import baseimages
+from balena_lab.engine import baseimages, rootfs
 
 
 def test_image_names_share_one_namespace() -> None:
@@ -18,7 +18,7 @@ def test_image_names_share_one_namespace() -> None:
     assert baseimages.image_tag("i386-nlp") == "balena-lab/debian:bookworm-i386"
 
 
-@pytest.mark.parametrize("arch_name", baseimages.DEFAULT_ARCHES)
+@pytest.mark.parametrize("arch_name", rootfs.DEFAULT_ARCHES)
 def test_uname_inside_matches_the_arch(
     docker_client: docker.DockerClient, base_images: dict[str, str], arch_name: str
 ) -> None:
@@ -61,9 +61,9 @@ def test_a_second_bootstrap_is_a_no_op(
 ) -> None:
     before = {tag: docker_client.images.get(tag).id for tag in base_images.values()}
     started = time.monotonic()
-    outcomes = baseimages.bootstrap(docker_client, baseimages.DEFAULT_ARCHES)
+    outcomes = baseimages.bootstrap(docker_client, rootfs.DEFAULT_ARCHES)
     elapsed = time.monotonic() - started
-    assert [o.action for o in outcomes] == ["present"] * len(baseimages.DEFAULT_ARCHES)
+    assert [o.action for o in outcomes] == ["present"] * len(rootfs.DEFAULT_ARCHES)
     after = {tag: docker_client.images.get(tag).id for tag in base_images.values()}
     assert after == before
     assert elapsed < 10, f"a no-op bootstrap took {elapsed:.1f}s"

@@ -16,7 +16,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 from balena_lab.exercises import get_exercise
-from balena_lab.exercises.cells import AnswerCell, answer_cells, run_afresh
+from balena_lab.exercises.cells import NotebookCell, notebook_cells, run_afresh
 from balena_lab.exercises.notebook import tags
 from balena_lab.exercises.submission import grade_submission
 
@@ -117,14 +117,36 @@ def test_a_cell_run_but_not_saved_counts_as_it_ran(saved: Path) -> None:
         kernel.close()
     static = {r["id"]: r["status"] for r in checked["results"] if r["status"] != "skip"}
     assert set(static.values()) == {"pass"}, checked
+    assert any("not saved yet: answer-template" in p for p in checked["problems"])
 
 
 def test_cells_not_run_since_the_kernel_started_are_read_as_saved(saved: Path) -> None:
-    cells = answer_cells(get_exercise(EXERCISE), saved)
-    assert cells == [AnswerCell("answer-template", RENAMED, False)]
-    namespace, problems = run_afresh([*cells, AnswerCell("answer-x", "1/0", True)])
+    cells = notebook_cells(get_exercise(EXERCISE), saved)
+    assert cells is not None
+    assert [c.tag for c in cells] == ["", "", "answer-template"]  # parameters, given, answer
+    assert cells[-1] == NotebookCell("answer-template", RENAMED, False, RENAMED)
+    assert all(not c.from_kernel and not c.unsaved for c in cells)
+    namespace, problems = run_afresh([cells[-1], NotebookCell("answer-x", "1/0", True)])
     assert "FLEET_TEMPLATE" in namespace and "TEMPLATE" not in namespace
     assert problems == ["the cell tagged 'answer-x' raised ZeroDivisionError: division by zero"]
+
+
+def test_an_answer_retyped_in_an_untagged_cell_counts_as_for_the_grader(
+        tmp_path: Path) -> None:
+    """The grader runs every cell, so a later untagged cell that sets TEMPLATE counts."""
+    notebook = starter(EXERCISE)
+    answer_index = notebook.cells.index(_cell(notebook, "answer-template"))
+    notebook.cells.insert(answer_index + 1, nbformat.v4.new_code_cell(SOLVED))
+    path = tmp_path / "retyped.ipynb"
+    nbformat.write(notebook, path)
+    from balena_lab.exercises.selfcheck import fresh_answer
+
+    answer = fresh_answer(EXERCISE, {}, path)
+    graded = grade_submission(path, EXERCISE, learner="retyped", output_dir=tmp_path / "out",
+                              engine=False)
+    assert answer.files == {"Dockerfile.template": SOLVED.split('"""')[1].removeprefix("\\\n")}
+    assert graded.status == "graded"
+    assert {r.status for r in graded.report.results} == {"pass", "skip"}  # builds: no engine
 
 
 def test_no_notebook_file_means_the_kernels_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,6 +67,8 @@ WRONG: dict[str, dict[str, str]] = {
                           'CMD ["uname", "-m"]\n"""\n',
         "typo-in-the-variable": 'TEMPLATE = """\\\nFROM balenalib/%%BALENA_ARC%%-debian\n'
                                 'CMD ["uname", "-m"]\n"""\n',
+        "legacy-machine-name": 'TEMPLATE = """\\\nFROM balenalib/%%RESIN_MACHINE_NAME%%-debian\n'
+                               'CMD ["uname", "-m"]\n"""\n',
         "cmd-not-last": 'TEMPLATE = """\\\nFROM balenalib/%%BALENA_ARCH%%-debian\n'
                         'CMD ["uname", "-m"]\nRUN echo done\n"""\n',
     },
@@ -105,6 +107,21 @@ WRONG: dict[str, dict[str, str]] = {
     },
 }
 
+# Right answers written in other ways: each must score 100%.
+RIGHT: dict[str, dict[str, str]] = {
+    "templates-mixed-fleet": {
+        "uname-by-full-path": 'TEMPLATE = """\\\nFROM balenalib/%%BALENA_ARCH%%-debian\n'
+                              'CMD ["/bin/uname", "-m"]\n"""\n',
+        "arch-command": 'TEMPLATE = """\\\nFROM balenalib/%%BALENA_ARCH%%-debian\n'
+                        'CMD ["arch"]\n"""\n',
+    },
+    "keep-tmp-balena": {
+        "find-not-path": 'START_SH = """\\\n#!/bin/sh\n'
+                         'find /tmp -mindepth 1 -not -path "/tmp/balena*" -delete\n'
+                         'echo ready\n"""\n',
+    },
+}
+
 # check id -> an answer that tries to pass it without doing the work
 FAKES: dict[str, dict[str, str]] = {
     "dockerfile-basics": {
@@ -121,7 +138,8 @@ FAKES: dict[str, dict[str, str]] = {
         "script-runs": 'DOCKERFILE = """\\\nFROM balena-lab/debian:bookworm-amd64\n'
                        'COPY app/hello.sh /usr/src/app/hello.sh\n'
                        'ADD assets.tar /usr/src/app/assets/\n'
-                       'CMD ["echo", "app says hello"]\n"""\n',
+                       'CMD ["sh", "-c", "echo app says hello; '
+                       'cat /usr/src/app/assets/readme.txt"]\n"""\n',
     },
     "templates-mixed-fleet": {
         "prints-arch": 'TEMPLATE = """\\\nFROM balenalib/%%BALENA_ARCH%%-debian\n'
@@ -143,6 +161,10 @@ FAKES: dict[str, dict[str, str]] = {
         # Removes everything, then makes the lock anew: the Supervisor's lock is gone.
         "keeps-tmp-balena": 'START_SH = """\\\n#!/bin/sh\ncd /tmp && rm -rf -- * .[!.]*\n'
                             'mkdir -p balena && touch balena/updates.lock\necho ready\n"""\n',
+        # Keeps a copy of the lock aside, removes everything, puts the copy back.
+        "keeps-tmp-balena/copy-put-back": 'START_SH = """\\\n#!/bin/sh\ncp /tmp/balena/updates.lock /lock\n'
+                                 'find /tmp -mindepth 1 -delete\nmkdir /tmp/balena\n'
+                                 'cp /lock /tmp/balena/updates.lock\necho ready\n"""\n',
         # Removes the leftovers by the names the given Dockerfile shows.
         "cleans-leftovers": 'START_SH = """\\\n#!/bin/sh\n'
                             'rm -rf /tmp/old-cache /tmp/leftover.pid\necho ready\n"""\n',

@@ -238,3 +238,19 @@ def test_network_and_volume_drivers_balena_refuses(tmp_path: Path, top: str) -> 
                      "Dockerfile": "FROM x\n"})
     with pytest.raises(ComposeError):
         compose(tmp_path)
+
+
+@pytest.mark.parametrize("depends", [
+    {"main": ["main"]},  # found by the generated compose test
+    {"a": ["b"], "b": ["a"]},
+    {"a": ["b"], "b": ["c"], "c": ["a"]},
+])
+def test_a_dependency_cycle_is_refused_as_compose_go_refuses_it(
+        tmp_path: Path, depends: dict[str, object]) -> None:
+    import yaml
+
+    services = {name: {"image": "redis", "depends_on": on} for name, on in depends.items()}
+    (tmp_path / "docker-compose.yml").write_text(yaml.safe_dump(
+        {"version": "2.1", "services": services}))
+    with pytest.raises(ComposeError, match="dependency cycle"):
+        compose(tmp_path)

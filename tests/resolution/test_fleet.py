@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from balena_lab.catalog import devicetypes
 from balena_lab.resolution.fleet import mixed_fleet, precedence_matrix, search_device_types
 
@@ -46,8 +48,8 @@ def test_machine_name_serves_only_the_fleet_device_type() -> None:
                         ["raspberrypi3", "beaglebone-black", "intel-nuc"])
     by_slug = {m.device_type: m for m in fleet.members}
     assert by_slug["raspberrypi3"].correct
-    assert by_slug["beaglebone-black"].got == "FROM balenalib/raspberrypi3-debian"
-    assert by_slug["beaglebone-black"].wanted == "FROM balenalib/beaglebone-black-debian"
+    assert by_slug["beaglebone-black"].got == "balenalib/raspberrypi3-debian"
+    assert by_slug["beaglebone-black"].wanted == "balenalib/beaglebone-black-debian"
     assert not by_slug["beaglebone-black"].correct
     assert not by_slug["intel-nuc"].runs
     assert not fleet.all_correct and "<b>no</b>" in fleet._repr_html_()
@@ -58,4 +60,16 @@ def test_arch_serves_every_compatible_device() -> None:
                         ["raspberrypi3", "beaglebone-black", "raspberrypi4-64"])
     assert fleet.line == "FROM balenalib/%%BALENA_ARCH%%-debian"
     assert fleet.all_correct
-    assert {m.got for m in fleet.members} == {"FROM balenalib/armv7hf-debian"}
+    assert {m.got for m in fleet.members} == {"balenalib/armv7hf-debian"}
+
+
+@pytest.mark.parametrize("template", [
+    "FROM balenalib/%%RESIN_MACHINE_NAME%%-debian\n",  # the legacy name
+    "ARG BASE=balenalib/%%BALENA_MACHINE_NAME%%-debian\nFROM $BASE\n",  # hidden in an ARG
+    "FROM \\\n  balenalib/%%BALENA_MACHINE_NAME%%-debian\n",  # on a continuation line
+    "FROM balenalib/%%BALENA_ARCH%%-debian AS base\nFROM %%BALENA_MACHINE_NAME%%-app\n",
+])
+def test_the_machine_name_is_seen_however_it_is_written(template: str) -> None:
+    fleet = mixed_fleet(template, "raspberrypi3", ["raspberrypi3", "raspberrypi4-64"])
+    pi4 = next(m for m in fleet.members if m.device_type == "raspberrypi4-64")
+    assert pi4.names_other_device and not fleet.all_correct, template

@@ -9,11 +9,15 @@ container prints can only come from asking the system, not from a fixed text.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import tarfile
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...catalog.arches import all_arches
 from ...catalog.devicetypes import find_device_type
+from ...context.archive import made_context
 from ...dockerfile import Dockerfile, Instruction, parse
 from ...dockerfile.stages import base_images
 from ...lint import LintReport, lint
@@ -77,19 +81,33 @@ def page_rules(*names: str, skip: tuple[str, ...] = ()) -> Callable[[CheckContex
     return check
 
 
-def machine_shims(marker: str) -> dict[str, tuple[bytes, int]]:
-    """``uname`` and ``arch`` stand-ins for a container: the system's own answer with
-    ``.<marker>`` after the machine name, so only a container that asks the system
-    at run time prints the marker."""
-    uname = (
+def machine_shims(marker: str) -> Callable[[Any], None]:
+    """A ``prepare`` for a check's container: ``uname`` and ``arch``, wherever a command
+    finds them (the PATH, ``/bin``, ``/usr/bin``), answer as the system does, with
+    ``.<marker>`` after the machine name.  Only a container that asks the system at
+    run time prints the marker; a fixed text cannot.  The image's own ``uname`` is
+    kept aside and called by the stand-ins."""
+    real = "/usr/lib/balena-lab-check/uname"
+    shim = (
         "#!/bin/sh\n"
         "# balena-lab check: the system's uname, marked for this check run\n"
-        '/bin/uname "$@" | sed -E '
+        f'{real} "$@" | sed -E '
         f"'s/(armv[0-9]+l|aarch64|x86_64|i[3-6]86)/\\1.{marker}/'\n"
-    )
-    arch = "#!/bin/sh\nexec /usr/local/bin/uname -m\n"
-    return {"/usr/local/bin/uname": (uname.encode(), 0o755),
-            "/usr/local/bin/arch": (arch.encode(), 0o755)}
+    ).encode()
+    arch = b"#!/bin/sh\nexec /usr/bin/uname -m\n"
+
+    def prepare(container: Any) -> None:
+        stream, _ = container.get_archive("/usr/bin/uname")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            member = tar.next()
+            binary = tar.extractfile(member) if member is not None else None
+            data = binary.read() if binary is not None else b""
+        entries = {real.lstrip("/"): (data, 0o755), "usr/bin/uname": (shim, 0o755),
+                   "usr/local/bin/uname": (shim, 0o755), "usr/bin/arch": (arch, 0o755)}
+        with made_context(entries) as context:
+            container.put_archive("/", context.read())
+
+    return prepare
 
 
 def from_images(text: str) -> list[str]:
@@ -139,8 +157,12 @@ def run_failure(result: RunResult, expect: str, *, what: str = "the container",
     return ran(result, what=what, hide=hide)
 
 
-def stamp_words(marker: str) -> tuple[str, str, str]:
+def stamp_words(marker: str, purpose: str = "run") -> tuple[str, str, str]:
     """(head, tail, word): a stamped file spells out ``head`` and ``tail`` apart and prints
-    ``word``, their join, so only running the file (not reading it) shows the word."""
-    half = len(marker) // 2
-    return marker[:half], marker[half:], marker
+    ``word``, their join, so only running the file (not reading it) shows the word.
+
+    The word is derived from the run's marker and the file's ``purpose``, so it differs
+    from the marker itself and from any other stamped file's word: printing another
+    stamped file (``cat`` of an archive's readme) shows no word of this one."""
+    word = hashlib.sha256(f"{marker}:{purpose}".encode()).hexdigest()[:16]
+    return word[:8], word[8:], word

@@ -21,12 +21,12 @@ CMD ["sh", "/usr/src/app/start.sh"]
 
 
 def stamped(marker: str) -> dict[str, str]:
-    """The Dockerfile as a check run builds it: the leftovers have names, and the lock a
+    """The Dockerfile as a check run builds it, line for line the one shown (so a line
+    number in a check means the same line): the leftovers have names, and the lock a
     content, that only this run knows, so a script cannot remove or remake them by name."""
     return {"Dockerfile": f"""FROM balena-lab/debian:bookworm-amd64
 # Leftovers of an earlier run, and the Supervisor's update lock
-RUN mkdir -p /tmp/balena /tmp/old-cache-{marker} \\
- && echo {marker} > /tmp/balena/updates.lock \\
+RUN mkdir -p /tmp/balena /tmp/old-cache-{marker} && echo {marker} > /tmp/balena/updates.lock \\
  && touch /tmp/old-cache-{marker}/stale.dat /tmp/leftover-{marker}.pid /tmp/.hidden-{marker}
 COPY start.sh /usr/src/app/start.sh
 CMD ["sh", "/usr/src/app/start.sh"]
@@ -34,9 +34,12 @@ CMD ["sh", "/usr/src/app/start.sh"]
 
 
 def _probe(marker: str) -> str:
-    """Run start.sh, then say what is left in /tmp (from the check's own shell)."""
-    return ("sh /usr/src/app/start.sh >/dev/null 2>&1; "
-            f"[ \"$(cat /tmp/balena/updates.lock 2>/dev/null)\" = {marker} ] && echo LOCK-KEPT; "
+    """Run start.sh, then say what is left in /tmp (from the check's own shell).  The lock
+    must be the very file the image made (same inode, same content), not a copy put back."""
+    lock = "/tmp/balena/updates.lock"
+    return (f"before=$(stat -c %i {lock}); sh /usr/src/app/start.sh >/dev/null 2>&1; "
+            f"[ \"$(stat -c %i {lock} 2>/dev/null)\" = \"$before\" ] && "
+            f"[ \"$(cat {lock} 2>/dev/null)\" = {marker} ] && echo LOCK-KEPT; "
             f"[ -e /tmp/old-cache-{marker} ] || [ -e /tmp/leftover-{marker}.pid ] || "
             f"[ -e /tmp/.hidden-{marker} ] || echo LEFTOVERS-GONE")
 
@@ -80,14 +83,17 @@ EXERCISE = Exercise(
     checks=(
         Check("has-script", "start.sh has something in it", "Write the script in START_SH.",
               has_script, counts=False),
-        Check("page-rules", "start.sh keeps the page's rules (read by the lint engine)",
-              "Read the Container Requirements section: what must a start script never "
-              "remove?", page_rules("Dockerfile"), after=("has-script",)),
         Check("builds", "the image builds (intel-nuc)", "Read the failing step.", builds,
               needs_engine=True, after=("has-script",), counts=False),
         Check("keeps-tmp-balena", "/tmp/balena survives the start script",
               "Read the Container Requirements section: what must a start script never "
-              "remove?", keeps_lock, needs_engine=True, after=("builds", "page-rules")),
+              "remove?", keeps_lock, needs_engine=True, after=("builds",)),
+        # /tmp/balena itself is judged at run time, above: the lint engine's static reading
+        # of a script (BL011) can mistake a careful find -not -path for a removal.
+        Check("page-rules", "the Dockerfile and start.sh keep the page's other rules",
+              "The rule and its line are named above.", page_rules("Dockerfile",
+                                                                     skip=("BL011",)),
+              after=("keeps-tmp-balena",)),
         Check("prints-ready", "start.sh finishes and prints ready",
               "End the script by printing ready; do not wait forever.", prints_ready,
               needs_engine=True, after=("keeps-tmp-balena",)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...catalog.devicetypes import arch_can_run, get_device_type
+from ...resolution.fleet import mixed_fleet
 from ..core import Check, Exercise
 from ._facts import (
     builds_for,
@@ -34,12 +35,14 @@ def is_template(context: CheckContext) -> str | None:
 
 
 def no_machine_name(context: CheckContext) -> str | None:
-    parsed(context, NAME)
-    # The FROM images as the engine reads them (ARGs expanded), before balena substitutes.
-    images = from_images(context.text(NAME) or "")
-    if any("%%BALENA_MACHINE_NAME%%" in image for image in images):
-        return (f"FROM uses %%BALENA_MACHINE_NAME%%: the fleet is built once, for {FLEET}, so "
-                "every device (the Pi 4s too) would get that one device's image")
+    # The fleet's one rule, as balena_lab's fleet view judges it (FROM read as Docker
+    # reads it, %%RESIN_MACHINE_NAME%% and ARGs included).
+    fleet = mixed_fleet(context.text(NAME) or "", FLEET, DEVICES)
+    other = next((m for m in fleet.members if m.names_other_device), None)
+    if other is not None:
+        return (f"the base image depends on the device type: the fleet is built once, for "
+                f"{FLEET}, so every device gets {other.got}, the {other.device_type}s too "
+                f"(which would need {other.wanted})")
     return None
 
 
@@ -69,14 +72,14 @@ builds = builds_for(FLEET)
 
 
 def prints_arch(context: CheckContext) -> str | None:
-    # The container runs with this check's uname and arch on its PATH, which mark the
-    # machine name: a fixed text (echo armv7l) cannot print the mark.
-    result = context.run(FLEET, files=machine_shims(context.marker))
+    # The container runs with this check's uname and arch (wherever a command finds
+    # them), which mark the machine name: a fixed text (echo armv7l) cannot print it.
+    result = context.run(FLEET, prepare=machine_shims(context.marker))
     if result.exit_code == 0 and f"armv7l.{context.marker}" in result.output:
         return None
     shown = ran(result, hide="." + context.marker)
     if result.exit_code == 0 and "armv7l" in result.output:
-        return shown + ", but not by asking the system (a fixed text?)"
+        return shown + ", but not from the system's uname or arch when the container ran"
     return shown
 
 
