@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,19 +135,26 @@ def failure_to_dict(error: ResolutionError) -> dict[str, Any]:
 
 def highlight_html(text: str, substitutions: tuple[Substitution, ...]) -> str:
     """``text`` HTML-escaped with every substituted value in a ``<mark>`` naming its variable."""
-    by_line: dict[int, list[Substitution]] = {}
-    for sub in substitutions:
-        by_line.setdefault(sub.line, []).append(sub)
+    return mark_html(text, [(s.line, s.output_column, len(s.value), f"%%{s.variable}%%")
+                            for s in substitutions])
+
+
+def mark_html(text: str, marks: Iterable[tuple[int, int, int, str | None]]) -> str:
+    """``text`` HTML-escaped, each (line, column, length, title) span in a ``<mark>``
+    (1-based line and column; spans of a line in order, not overlapping)."""
+    by_line: dict[int, list[tuple[int, int, str | None]]] = {}
+    for number, column, length, title in marks:
+        by_line.setdefault(number, []).append((column - 1, length, title))
     out = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, text_line in enumerate(text.split("\n"), start=1):
         pieces, last = [], 0
-        for sub in by_line.get(number, ()):
-            start = sub.output_column - 1
-            pieces.append(html.escape(line[last:start]))
-            pieces.append(f'<mark title="%%{sub.variable}%%">'
-                          f"{html.escape(line[start:start + len(sub.value)])}</mark>")
-            last = start + len(sub.value)
-        pieces.append(html.escape(line[last:]))
+        for start, length, title in by_line.get(number, ()):
+            pieces.append(html.escape(text_line[last:start]))
+            attribute = f' title="{html.escape(title)}"' if title else ""
+            pieces.append(
+                f"<mark{attribute}>{html.escape(text_line[start:start + length])}</mark>")
+            last = start + length
+        pieces.append(html.escape(text_line[last:]))
         out.append("".join(pieces))
     return "\n".join(out)
 

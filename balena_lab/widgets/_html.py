@@ -6,7 +6,8 @@ import html
 from pathlib import Path
 
 from ..errors import BalenaLabError, UnreadableInputError
-from ..resolution.templates import Reference, references
+from ..resolution.resolver import mark_html
+from ..resolution.templates import references
 
 PRE = ("<pre style='margin:0;padding:6px;background:#f7f7f7;border:1px solid #ddd;"
        "white-space:pre-wrap;font-size:12px'>{}</pre>")
@@ -19,20 +20,7 @@ def pre(inner_html: str) -> str:
 def mark_references(text: str) -> str:
     """``text`` escaped, with every ``%%NAME%%`` the builder substitutes in a ``<mark>``
     (:func:`balena_lab.resolution.templates.references`: comment lines are not marked)."""
-    by_line: dict[int, list[Reference]] = {}
-    for reference in references(text):
-        by_line.setdefault(reference.line, []).append(reference)
-    out = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        pieces, last = [], 0
-        for ref in by_line.get(number, ()):
-            start = ref.column - 1
-            pieces.append(html.escape(line[last:start]))
-            pieces.append(f"<mark>{html.escape(ref.text)}</mark>")
-            last = start + len(ref.text)
-        pieces.append(html.escape(line[last:]))
-        out.append("".join(pieces))
-    return "\n".join(out)
+    return mark_html(text, [(r.line, r.column, len(r.text), None) for r in references(text)])
 
 
 def error_html(error: BalenaLabError) -> str:
