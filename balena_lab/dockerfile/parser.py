@@ -383,8 +383,12 @@ def _count_quotes(word: str) -> int:
 _Fields = dict[str, Any]
 
 
-def _build(logical: str, escape: str) -> _Fields:
-    """The fields of one logical line's Instruction; ValueError if Docker rejects it."""
+def _build(logical: str, escape: str, *, in_onbuild: bool = False) -> _Fields:
+    """The fields of one logical line's Instruction; ValueError if Docker rejects it.
+
+    An ONBUILD's trigger is read one level deep: ``ONBUILD ONBUILD ...`` (which Docker
+    refuses, and lint reports) keeps the rest as text, so a thousand ONBUILDs in a row
+    cannot exhaust the stack."""
     parts = WHITESPACE_RUN.split(go_trim(logical), maxsplit=1)
     keyword = parts[0]
     rest, flags = split_flags(parts[1]) if len(parts) > 1 else ("", ())
@@ -393,7 +397,7 @@ def _build(logical: str, escape: str) -> _Fields:
     trigger: _Fields | None = None
     parsed: _Parsed
     if name == "ONBUILD":
-        trigger = _build(rest, escape) if rest else None
+        trigger = _build(rest, escape, in_onbuild=True) if rest and not in_onbuild else None
         parsed = ((rest,) if rest else ()), "other", None
     else:
         try:

@@ -8,6 +8,9 @@ from pathlib import Path
 from ..errors import UnreadableInputError
 
 BOM = "\ufeff"
+#: Larger input is refused unread (``lint /dev/zero`` must not fill the memory); the
+#: biggest real Dockerfiles are a few hundred lines.
+MAX_BYTES = 8 << 20
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -49,13 +52,22 @@ def decode(data: bytes, *, path: str | None = None) -> str:
         ) from None
 
 
+def _bounded(data: bytes, name: str) -> bytes:
+    if len(data) > MAX_BYTES:
+        raise UnreadableInputError(f"larger than {MAX_BYTES >> 20} MiB: not a Dockerfile",
+                                   path=name)
+    return data
+
+
 def read(path: str | Path) -> tuple[str, str]:
     """Read ``path`` (``-`` is standard input) and return ``(text, name)``."""
     name = str(path)
     if name == "-":
-        return decode(sys.stdin.buffer.read(), path="<stdin>"), "<stdin>"
+        return decode(_bounded(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"),
+                      path="<stdin>"), "<stdin>"
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            data = _bounded(handle.read(MAX_BYTES + 1), name)
     except FileNotFoundError:
         raise UnreadableInputError("no such file", path=name) from None
     except IsADirectoryError:

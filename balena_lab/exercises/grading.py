@@ -14,6 +14,7 @@ keep them.  The submissions folder is only ever read.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import select
@@ -154,8 +155,9 @@ def grade(
     source = Path(submissions_dir).resolve()
     if not source.is_dir():
         raise GradingError(f"{submissions_dir}: no such folder")
-    if jobs < 1 or timeout <= 0 or build_timeout <= 0:
-        raise GradingError("--jobs must be at least 1, --timeout and --build-timeout positive")
+    if jobs < 1 or not all(math.isfinite(t) and t > 0 for t in (timeout, build_timeout)):
+        raise GradingError("--jobs must be at least 1, --timeout and --build-timeout positive "
+                           f"numbers of seconds (not {timeout:g} and {build_timeout:g})")
     output = Path(output_dir).resolve() if output_dir else source.with_name(source.name + "-graded")
     if output == source or source in output.parents:
         raise GradingError(f"the output folder {output} is inside the submissions folder",

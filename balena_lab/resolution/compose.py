@@ -30,6 +30,7 @@ from ..errors import ComposeError, NoDockerfileError, ResolutionError
 from .entries import normalize_entry, resolver_kinds, service_entries
 from .resolver import NO_DOCKERFILE_MESSAGE, Resolution, resolve
 from .services import BuildSpec, build_spec, service_folder
+from .yamlfile import read_compose_yaml
 
 # balena CLI looks for these at the project root, in this order.
 COMPOSE_FILENAMES: tuple[str, ...] = ("docker-compose.yml", "docker-compose.yaml")
@@ -157,22 +158,7 @@ def find_compose_file(project_dir: str | Path) -> Path | None:
 def load_compose(path: str | Path) -> dict[str, Any]:
     """Parse and validate a compose file; :class:`ComposeError` naming service and field."""
     path = Path(path)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise ComposeError(f"not valid UTF-8 (byte {error.start})", path=path) from None
-    except OSError as error:
-        raise ComposeError(f"cannot read: {error.strerror}", path=path) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ComposeError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
-                           path=path) from None
-    except RecursionError:
-        # PyYAML composes nodes recursively: thousands of nested [ or { exhaust the stack.
-        raise ComposeError("nested too deeply to read (thousands of levels of [ or {): no "
-                           "compose file balena could use is shaped like that", path=path,
-                           fix="flatten the nesting") from None
+    document = read_compose_yaml(path)
     if not isinstance(document, dict):
         raise ComposeError("the file must be a mapping with a services: key", path=path,
                            field="services")

@@ -159,11 +159,19 @@ def mark_html(text: str, marks: Iterable[tuple[int, int, int, str | None]]) -> s
     return "\n".join(out)
 
 
-def _read_text(path: Path, unreadable: type[ResolutionError] = DockerfileNotFoundError) -> str:
+def _read_text(path: Path, project: Path,
+               unreadable: type[ResolutionError] = DockerfileNotFoundError) -> str:
+    # A link may lead anywhere: only a file inside the project is read (docker build
+    # refuses a Dockerfile outside its context too), so no /etc/shadow is ever shown.
+    real = path.resolve()
+    if not real.is_relative_to(project.resolve()):
+        raise unreadable(f"a link to {real}, outside the project: it is not read (docker "
+                         "build refuses a file outside the build context too)", path=path,
+                         fix="copy the file into the project instead of linking to it")
     # Node's Buffer.toString(): UTF-8, invalid bytes become U+FFFD, a BOM is kept.
     # A file the builder cannot read is, in its words, "not found or is invalid".
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return real.read_bytes().decode("utf-8", errors="replace")
     except OSError as error:
         raise unreadable(f"cannot read: {error.strerror}", path=path) from None
 
@@ -331,7 +339,7 @@ def _build(
     if winner == "nodejs":
         markers = [name for name in taken["nodejs"] if name != "package.json"]
         node = nodejs.resolve_node_project(
-            _read_text(entries[chosen], PackageJsonError), device_type, native_markers=markers,
+            _read_text(entries[chosen], project, PackageJsonError), device_type, native_markers=markers,
             path=str(entries[chosen]))
         text, name = node.dockerfile, "Dockerfile"
         scripts = f" (runs {', '.join(node.install_scripts)})" if node.install_scripts else ""
@@ -341,11 +349,11 @@ def _build(
         notes.extend(f"Node.js: {d}" for d in node.builder_differences)
     elif winner == "dockerfile":
         # A plain Dockerfile is never template-processed.
-        text, name = _read_text(entries[chosen]), specified or "Dockerfile"
+        text, name = _read_text(entries[chosen], project), specified or "Dockerfile"
         if templates.has_template_syntax(text):
             notes.append("a plain Dockerfile is not a template: its %%NAME%% text stays as written")
     else:
-        result = templates.render(_read_text(entries[chosen]), variables,
+        result = templates.render(_read_text(entries[chosen], project), variables,
                                   path=str(entries[chosen]))
         text, substitutions = result.text, result.substitutions
         notes.extend(result.notes)

@@ -235,3 +235,17 @@ def test_any_bytes_parse_lint_and_explain_or_raise_input_error(data: bytes) -> N
     explanation = explain(parsed)
     assert len(explanation.rows) == len(parsed.instructions)
     str(explanation).encode(), explanation._repr_html_().encode()  # no lone surrogate
+
+
+def test_a_thousand_onbuilds_in_a_row_are_one_error_not_a_crash() -> None:
+    parsed = parse("FROM x\n" + "ONBUILD " * 1000 + "RUN true\n")
+    assert parsed.instructions[1].name == "ONBUILD"
+    assert "BL019" in lint(parsed).rules()
+
+
+def test_input_larger_than_any_dockerfile_is_refused_unread() -> None:
+    from balena_lab.dockerfile import parse_file
+    from balena_lab.errors import UnreadableInputError
+
+    with pytest.raises(UnreadableInputError, match="larger than 8 MiB"):
+        parse_file("/dev/zero")

@@ -11,6 +11,7 @@ import pytest
 from balena_lab.errors import (
     DockerfileNotFoundError,
     NoDockerfileError,
+    ResolutionError,
     TemplateVariableError,
     UnknownDeviceTypeError,
 )
@@ -217,3 +218,24 @@ def test_alias_names_the_node_image(tmp_path: Path) -> None:
     assert result.node is not None
     assert result.node.image.startswith("resin/parallella-hdmi-resin-node:")
     assert not any("alias" in n for n in resolve(tmp_path, "parallella").notes)
+
+
+@pytest.mark.parametrize("name", ["Dockerfile", "Dockerfile.template", "package.json"])
+def test_a_link_out_of_the_project_is_never_read(tmp_path: Path, name: str) -> None:
+    """`Dockerfile -> /etc/shadow` must not print the shadow file (docker build refuses it)."""
+    secret = tmp_path / "outside" / "secret"
+    secret.parent.mkdir()
+    secret.write_text("FROM secret-base\n# the secret\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / name).symlink_to(secret)
+    with pytest.raises(ResolutionError) as caught:
+        resolve(project, "intel-nuc")
+    assert "outside the project" in caught.value.message
+    assert "the secret" not in str(caught.value)
+
+
+def test_a_link_inside_the_project_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.Dockerfile").write_text("FROM inside\n")
+    (tmp_path / "Dockerfile").symlink_to("real.Dockerfile")
+    assert resolve(tmp_path, "intel-nuc").dockerfile == "FROM inside\n"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from ...resolution.yamlfile import read_compose_yaml
 from ..core import Check, CheckFailed, Exercise
 
 if TYPE_CHECKING:
@@ -21,13 +20,10 @@ CMD ["sh", "-c", "date >> /data/started && cat /data/started"]
 
 
 def _document(context: CheckContext) -> dict[str, Any]:
-    text = context.text("docker-compose.yml") or ""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise CheckFailed(f"docker-compose.yml is not valid YAML: {error}") from None
-    except RecursionError:
-        raise CheckFailed("docker-compose.yml is nested too deeply to read") from None
+    if context.text("docker-compose.yml") is None:
+        raise CheckFailed("there is no docker-compose.yml")
+    # The bounded reader of compose files: size, depth, duplicate keys, aliases.
+    document = read_compose_yaml(context.project / "docker-compose.yml")
     if not isinstance(document, dict) or not isinstance(document.get("services"), dict):
         raise CheckFailed("docker-compose.yml has no services: mapping")
     return document
