@@ -68,7 +68,7 @@ def read_compose_yaml(path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise ComposeError(f"not valid UTF-8 (byte {error.start})", path=path) from None
     try:
-        document = yaml.load(text, Loader=_Loader)  # noqa: S506  (a safe loader)
+        document = yaml.load(text, Loader=_Loader)
     except ComposeError as error:
         raise ComposeError(error.message, path=path, fix=error.fix) from None
     except yaml.YAMLError as error:
