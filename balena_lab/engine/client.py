@@ -52,21 +52,28 @@ def engine_address() -> str:
     return os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
 
 
-def connect(timeout: int = 120) -> docker.DockerClient:
-    """A client for the local engine, checked with a ping.
+#: Seconds the first ping may take: an engine that accepts connections and never answers
+#: is told apart in this time, not after the 120 s a long engine call may take.
+PING_TIMEOUT = 10
 
-    Raises :class:`EngineUnreachable` with the command that starts an engine
-    when nothing answers.
+
+def connect(timeout: int = 120, *, ping_timeout: float = PING_TIMEOUT) -> docker.DockerClient:
+    """A client for the local engine, checked with a ping of at most ``ping_timeout`` s.
+
+    ``timeout`` is then the limit of every other call.  Raises
+    :class:`EngineUnreachable` with the command that starts an engine when
+    nothing answers, or nothing answers in time.
     """
     address = engine_address()
     try:
-        client = docker.from_env(timeout=timeout)
+        client = docker.from_env(timeout=ping_timeout)
         client.ping()
     except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
         raise EngineUnreachable(
             f"no Docker engine answers at {address} ({_short_reason(error)})",
             fix=START_ENGINE_FIX,
         ) from None
+    client.api.timeout = timeout
     return client
 
 
