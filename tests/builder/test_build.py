@@ -14,16 +14,7 @@ from balena_lab.builder.events import Notice, StepOutput, StepStarted
 from balena_lab.engine.containers import run
 from balena_lab.errors import BaseImageMissing, BuildStepFailed
 
-
-def _project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return tmp_path
+from ..files import write_tree as _project
 
 
 @pytest.fixture

@@ -12,15 +12,11 @@ import yaml
 
 from balena_lab.cli import main
 
+from ..files import write_tree as write
+
 KEYS = ["kind", "source", "dockerfile_name", "dockerfile", "candidates", "substitutions", "error"]
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:

@@ -15,13 +15,7 @@ import pytest
 from balena_lab.context import archive as build_context
 from balena_lab.errors import UnreadableInputError
 
-
-def _tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from ..files import write_tree as _tree
 
 
 def _names(archive) -> dict[str, tarfile.TarInfo]:  # type: ignore[no-untyped-def]

@@ -15,6 +15,8 @@ from balena_lab.resolution.compose import (
     validate_compose,
 )
 
+from ..files import write_tree as write
+
 PAGE_YAML = """\
 version: '2.1'
 networks: {}
@@ -38,12 +40,6 @@ services:
 """
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def test_default_composition_is_the_pages() -> None:

@@ -17,14 +17,7 @@ from balena_lab.errors import (
 )
 from balena_lab.resolution.resolver import Resolution, remove_extension, resolve
 
-
-def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
-    return tmp_path
-
+from ..files import write_tree as project
 
 ALL = {
     "Dockerfile.raspberrypi3": "FROM device\n",
