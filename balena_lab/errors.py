@@ -35,7 +35,9 @@ cares about::
     ├── ProjectsNotFound            the masterclass's example projects are nowhere found
     └── ExerciseError               an exercise name, its notebook or a grading run
         ├── NotebookError           a file that is not a readable notebook (bad JSON, ...)
-        └── GradingError            grading cannot start (no submissions, bad options)
+        ├── GradingError            grading cannot start (no submissions, bad options)
+        └── ReportWriteError        the report could not be written (a full disk, ...):
+                                    the previous report is left as it was
 
 Every :class:`ResolutionError` has ``type``, the short name the
 ``balena-lab resolve --json`` contract uses (``no-dockerfile``, ...).
@@ -335,6 +337,10 @@ class NotebookError(ExerciseError):
 
 class GradingError(ExerciseError):
     """A grading run that cannot start: no submissions, a bad option."""
+
+
+class ReportWriteError(ExerciseError):
+    """A class report that could not be written; no file of it was replaced."""
 
 
 class ProjectsNotFound(BalenaLabError):

@@ -30,16 +30,15 @@ from pathlib import Path
 
 import docker
 import docker.errors
-import requests.exceptions
 
-from ..catalog.arches import get_arch
+from ..catalog.arches import Arch, get_arch
 from ..catalog.devicetypes import get_device_type
 from ..context import archive
 from ..dockerfile import parse as parse_dockerfile
 from ..engine import names, standins
-from ..engine.client import START_ENGINE_FIX, connect
+from ..engine.client import connect, engine_transport
 from ..engine.emulation import require_emulation
-from ..errors import BuildError, BuildStepFailed, EngineUnreachable
+from ..errors import BuildError, BuildStepFailed
 from ..resolution.resolver import Resolution, resolve
 from .base_check import apply_stand_ins, check_base_images
 from .events import (
@@ -137,6 +136,18 @@ def iter_build(
                              service_name=service)
     target = get_arch(resolution.arch)
     client = client or connect()
+    # A connection lost anywhere (the build's log stream, the image read after it) is
+    # EngineUnreachable with the fix, never a urllib3 traceback.
+    with engine_transport("went away during the build"):
+        yield from _build(client, resolution, target, started, stand_ins=stand_ins,
+                          build_args=build_args, labels=labels, tag=tag, no_cache=no_cache,
+                          service=service)
+
+
+def _build(client: docker.DockerClient, resolution: Resolution, target: Arch, started: float,
+           *, stand_ins: bool, build_args: Mapping[str, str] | None,
+           labels: Mapping[str, str] | None, tag: str | None, no_cache: bool,
+           service: str) -> Iterator[BuildEvent]:
     require_emulation(target)
     if target.emulated:
         yield Notice(service, f"{target.name} steps run under QEMU emulation ({target.docker_platform})")
@@ -177,9 +188,6 @@ def iter_build(
                 if reader.error is not None:
                     break
             yield from reader.close()
-    except requests.exceptions.ConnectionError:
-        raise EngineUnreachable("the Docker engine went away during the build",
-                                fix=START_ENGINE_FIX) from None
     except docker.errors.APIError as error:
         raise BuildError(f"the engine refused the build: {error.explanation}",
                          log=tuple(reader.log[-15:])) from None

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..exercises.limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT
+from ..exercises.limits import DEFAULT_BUILD_TIMEOUT, DEFAULT_TIMEOUT, ENGINE_WAIT
 
 if TYPE_CHECKING:
     from ..exercises.submission import SubmissionResult
@@ -30,6 +30,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--build-timeout", type=float, default=DEFAULT_BUILD_TIMEOUT,
                         help="seconds each build inside a check may take "
                              f"(default {DEFAULT_BUILD_TIMEOUT:g})")
+    parser.add_argument("--engine-wait", type=float, default=ENGINE_WAIT, metavar="SECONDS",
+                        help="how long to wait for a Docker engine that stopped answering, "
+                        "to grade its submissions again (default "
+                        f"{ENGINE_WAIT:g}); exit status 3 if some stay ungraded")
     parser.add_argument("--keep-images", action="store_true",
                         help="keep the images built while grading (labelled per submission)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -44,13 +48,27 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {result.learner}: {result.passed}/{result.total} {result.status}",
                   file=sys.stderr, flush=True)
 
-    report = grade(args.submissions, args.exercise, jobs=args.jobs, output_dir=args.output,
-                   timeout=args.timeout, keep_images=args.keep_images, on_result=progress,
-                   build_timeout=args.build_timeout)
+    def waiting(message: str) -> None:
+        print(f"balena-lab: {message}", file=sys.stderr, flush=True)
+
+    try:
+        report = grade(args.submissions, args.exercise, jobs=args.jobs, output_dir=args.output,
+                       timeout=args.timeout, keep_images=args.keep_images, on_result=progress,
+                       build_timeout=args.build_timeout, engine_wait=args.engine_wait,
+                       on_wait=waiting)
+    except KeyboardInterrupt:
+        print("balena-lab: interrupted: the workers and their kernels are stopped, the run's "
+              "images removed; what was graded is in report.partial.html", file=sys.stderr)
+        return 130
+    status = ENGINE_FAILED if report.engine_errors else 0
     if args.json:
         print_json(report.to_dict())
-        return 0
+        return status
     print("\n".join(report.lines()))
     print(report.summary())
     print(f"report: {report.output_dir}/report.html and report.csv")
-    return 0
+    return status
+
+
+#: Exit status when the engine left submissions ungraded (1 and 2 are errors and usage).
+ENGINE_FAILED = 3

@@ -7,13 +7,17 @@ with the command that starts one, never a ``requests`` traceback.
 
 from __future__ import annotations
 
+import http.client
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import docker
 import docker.errors
 import requests.exceptions
+import urllib3.exceptions
 
 from .._values import JsonValue
 from ..errors import EngineUnreachable
@@ -52,6 +56,33 @@ def engine_address() -> str:
     return os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
 
 
+#: What a lost connection to the engine raises, from whichever layer notices first: requests
+#: when a call starts, urllib3 or http.client in the middle of a streamed answer (a build's
+#: log, a container's output), the socket itself (reset, broken pipe).  Timeouts are not
+#: here: a caller that set one knows what it means.
+TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    urllib3.exceptions.ProtocolError,
+    http.client.HTTPException,
+    ConnectionError,
+)
+
+
+@contextmanager
+def engine_transport(what: str) -> Iterator[None]:
+    """Turn a lost connection inside the block into :class:`EngineUnreachable`.
+
+    ``what`` ends the message: "the Docker engine at ADDRESS {what}".
+    """
+    try:
+        yield
+    except TRANSPORT_ERRORS as error:
+        raise EngineUnreachable(
+            f"the Docker engine at {engine_address()} {what} ({_short_reason(error)})",
+            fix=START_ENGINE_FIX) from None
+
+
 #: Seconds the first ping may take: an engine that accepts connections and never answers
 #: is told apart in this time, not after the 120 s a long engine call may take.
 PING_TIMEOUT = 10
@@ -80,9 +111,10 @@ def connect(timeout: int = 120, *, ping_timeout: float = PING_TIMEOUT) -> docker
 def engine_info(client: docker.DockerClient) -> EngineInfo:
     """Versions, storage driver and builder of the engine behind ``client``."""
     try:
-        version = client.version()
-        info = client.info()
-        ping = client.api._get(client.api._url("/_ping"))  # headers carry Builder-Version
+        with engine_transport("stopped answering"):
+            version = client.version()
+            info = client.info()
+            ping = client.api._get(client.api._url("/_ping"))  # headers carry Builder-Version
     except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
         raise EngineUnreachable(
             f"the Docker engine at {engine_address()} stopped answering ({_short_reason(error)})",
@@ -105,7 +137,9 @@ def engine_info(client: docker.DockerClient) -> EngineInfo:
 def _short_reason(error: Exception) -> str:
     """The last, most specific line of a connection error, without the URL noise."""
     text = str(error).strip() or type(error).__name__
-    for marker in ("Connection refused", "No such file or directory", "Permission denied"):
+    for marker in ("Connection refused", "No such file or directory", "Permission denied",
+                   "Connection reset", "Connection aborted", "Connection broken",
+                   "Broken pipe", "Remote end closed connection"):
         if marker in text:
             return marker
     return text.splitlines()[-1][:200]

@@ -23,9 +23,14 @@ import requests.exceptions
 from .._values import JsonValue
 from ..context.archive import made_context
 from ..errors import EngineUnreachable, RunError
-from .client import START_ENGINE_FIX, connect
+from . import reaper
+from .client import START_ENGINE_FIX, TRANSPORT_ERRORS, connect
 from .names import KIND_LABEL, MANAGED_LABEL, RUN_KIND
 
+# A wait past its timeout is a ReadTimeout or a transport error, depending on urllib3.
+_WAIT_ERRORS: tuple[type[Exception], ...] = (requests.exceptions.ReadTimeout, *TRANSPORT_ERRORS)
+_REMOVE_ERRORS: tuple[type[Exception], ...] = (docker.errors.APIError, *TRANSPORT_ERRORS)
+_FOLLOW_ERRORS: tuple[type[Exception], ...] = (*_REMOVE_ERRORS, requests.exceptions.RequestException)
 _VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")  # Docker's rule for volume names
 
 
@@ -110,9 +115,11 @@ def run(
         )
     except docker.errors.APIError as error:
         raise RunError(f"cannot create a container of {image}: {error.explanation}") from None
-    except requests.exceptions.ConnectionError:
+    except TRANSPORT_ERRORS:
         raise EngineUnreachable("the Docker engine does not answer", fix=START_ENGINE_FIX) from None
     lines: list[str] = []
+    # The time limit holds even if this process is killed: the reaper removes the container.
+    watchdog = reaper.start(container.id or "", timeout)
     try:
         if files:
             with made_context({path.lstrip("/"): entry for path, entry in files.items()}) as tar:
@@ -125,10 +132,10 @@ def run(
         timed_out = False
         try:
             exit_code: int | None = int(container.wait(timeout=timeout)["StatusCode"])
-        except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError) as error:
+        except _WAIT_ERRORS as error:
             # docker-py reports a wait timeout as either, depending on urllib3's mood.
             if "timed out" not in str(error).lower():
-                raise EngineUnreachable("the Docker engine stopped answering",
+                raise EngineUnreachable("the Docker engine stopped answering during the run",
                                         fix=START_ENGINE_FIX) from None
             timed_out, exit_code = True, None
             try:
@@ -139,11 +146,17 @@ def run(
         output = "\n".join(lines) + ("\n" if lines else "")
     except docker.errors.APIError as error:
         raise RunError(f"running {image} failed: {error.explanation}") from None
+    except TRANSPORT_ERRORS:
+        raise EngineUnreachable("the Docker engine stopped answering during the run",
+                                fix=START_ENGINE_FIX) from None
     finally:
         try:
             container.remove(force=True)
-        except docker.errors.APIError:
-            pass
+            reaper.stop(watchdog)
+        except docker.errors.NotFound:
+            reaper.stop(watchdog)
+        except _REMOVE_ERRORS:
+            pass  # the reaper keeps trying until the engine answers
     return RunResult(
         image=image, command=tuple(cmd) if cmd else None, exit_code=exit_code,
         output=output, seconds=time.monotonic() - started, timed_out=timed_out,
@@ -161,8 +174,8 @@ def _follow(container: Any, lines: list[str], on_output: Callable[[str], None] |
                 lines.append(line)
                 if on_output:
                     on_output(line)
-    except (docker.errors.APIError, requests.exceptions.RequestException):
-        pass
+    except _FOLLOW_ERRORS:
+        pass  # the engine went away: run() says so; what was read so far is kept
     if partial:
         lines.append(partial)
         if on_output:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._values import JsonValue
-from ..errors import BalenaLabError
+from ..errors import BalenaLabError, EngineUnreachable
 from .catalog import get_exercise
 from .core import Check, CheckFailed, CheckReport, CheckResult, Exercise, Status
 
@@ -165,6 +165,9 @@ def _one(check: Check, context: CheckContext, options: CheckOptions,
 
     if check.needs_engine and not options.engine:
         return result("skip", "builds and runs an image: set check_builds = True to include it")
+    lost = next((r for r in results.values() if r.status == "engine-error"), None)
+    if lost is not None and check.needs_engine:
+        return result("engine-error", f"not checked: {lost.detail.removeprefix('not checked: ')}")
     blocked = [dep for dep in check.after if results[dep].status != "pass"]
     if blocked:
         if all(results[d].status == "skip" for d in blocked):
@@ -172,6 +175,9 @@ def _one(check: Check, context: CheckContext, options: CheckOptions,
         return result("not-checked", f"not checked: {', '.join(blocked)} did not pass")
     try:
         detail = check.function(context)
+    except EngineUnreachable as error:
+        # The engine's fault, never the answer's: not a failure, and graded again later.
+        return result("engine-error", f"the Docker engine stopped answering ({error.message})")
     except (BalenaLabError, CheckFailed) as error:
         # The same error an earlier check failed with (a memoized build or resolution,
         # an empty file): that check has said it, with its hint.

@@ -32,7 +32,7 @@ import docker.errors
 from ..builder.build import build
 from ..builder.events import BuildResult
 from ..engine import names
-from ..engine.client import connect
+from ..engine.client import TRANSPORT_ERRORS, connect
 from ..engine.containers import RunResult, run
 from ..errors import BalenaLabError, BuildError
 from ..resolution.resolver import Resolution, resolve
@@ -232,12 +232,15 @@ def remove_images(run_id: str, client: docker.DockerClient | None = None) -> lis
         client = client or connect()
     except Exception:  # noqa: BLE001 - no engine: nothing was built either
         return []
-    removed = []
-    for image in client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={run_id}"}):
-        for name in image.tags or [image.id]:
-            try:
-                client.images.remove(name, force=True)
-                removed.append(name)
-            except docker.errors.APIError:
-                pass
+    removed: list[str] = []
+    try:
+        for image in client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={run_id}"}):
+            for name in image.tags or [image.id]:
+                try:
+                    client.images.remove(name, force=True)
+                    removed.append(name)
+                except docker.errors.APIError:
+                    pass
+    except TRANSPORT_ERRORS:
+        pass  # the engine went away: what it still holds is labelled with the run
     return removed

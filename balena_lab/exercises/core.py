@@ -26,10 +26,12 @@ if TYPE_CHECKING:
     from .context import CheckContext
 
 #: ``not-checked``: the check could not run because an earlier one failed (one root cause
-#: gives one failure); ``error``: the check itself broke (a bug, never the learner's fault).
-Status = Literal["pass", "fail", "skip", "not-checked", "error"]
+#: gives one failure); ``error``: the check itself broke (a bug, never the learner's fault);
+#: ``engine-error``: the Docker engine stopped answering, so the answer was not judged.
+Status = Literal["pass", "fail", "skip", "not-checked", "error", "engine-error"]
 MARKS: dict[str, str] = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP",
-                         "not-checked": "NOT CHECKED", "error": "ERROR"}
+                         "not-checked": "NOT CHECKED", "error": "ERROR",
+                         "engine-error": "ENGINE ERROR"}
 CheckFunction = Callable[["CheckContext"], "str | None"]
 
 
@@ -119,6 +121,11 @@ class CheckReport(JsonValue):
         return self.passed / self.total if self.total else 0.0
 
     @property
+    def engine_failed(self) -> bool:
+        """Did the engine stop answering during these checks (so the score means nothing)?"""
+        return any(r.status == "engine-error" for r in self.results)
+
+    @property
     def all_passed(self) -> bool:
         """Every check passes, setup checks included."""
         return bool(self.results) and all(r.passed for r in self.results)
@@ -144,7 +151,7 @@ class CheckReport(JsonValue):
     def _repr_html_(self) -> str:
         esc = html.escape
         colour = {"pass": "#1a7f37", "fail": "#cf222e", "skip": "#6e7781",
-                  "not-checked": "#6e7781", "error": "#9a6700"}
+                  "not-checked": "#6e7781", "error": "#9a6700", "engine-error": "#9a6700"}
         rows = "".join(
             f"<tr><td style='color:{colour[r.status]}'><b>{MARKS[r.status]}</b></td>"
             f"<td><code>{esc(r.id)}</code></td><td>{esc(r.description)}"

@@ -23,14 +23,14 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from queue import Empty, Queue
 
-from ..errors import GradingError
+from ..errors import EngineUnreachable, GradingError
 from .catalog import get_exercise
 from .context import GRADING_RUN_LABEL, remove_images
-from .limits import DEFAULT_BUILD_TIMEOUT
+from .limits import DEFAULT_BUILD_TIMEOUT, ENGINE_WAIT
 from .processes import kill_tree
 from .report import ClassReport, write_reports
 from .submission import SubmissionResult, not_checked
@@ -39,7 +39,7 @@ from .submission import SubmissionResult, not_checked
 CHECK_BUDGET = 600.0
 # Set in a worker's environment (and so its kernels'): finds what a dead worker left running.
 WORKER_ENV = "BALENA_LAB_WORKER"
-__all__ = ["CHECK_BUDGET", "discover", "grade", "remove_images"]
+__all__ = ["CHECK_BUDGET", "ENGINE_WAIT", "discover", "grade", "remove_images"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -140,6 +140,8 @@ def grade(
     keep_images: bool = False,
     on_result: Callable[[SubmissionResult], None] | None = None,
     build_timeout: float = DEFAULT_BUILD_TIMEOUT,
+    engine_wait: float = ENGINE_WAIT,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ClassReport:
     """Grade every submission in ``submissions_dir`` for ``exercise``; write and return the report.
 
@@ -149,6 +151,14 @@ def grade(
     default ``<submissions_dir>-graded`` next to it.  ``timeout``: seconds
     each notebook may run (default: the exercise's ``time_limit``).  ``on_result`` sees each result as it arrives.
     ``build_timeout``: seconds each build inside a check may take.
+
+    Submissions the engine's outage left ungraded (``engine-error``) are
+    graded again once the engine answers, waiting at most ``engine_wait``
+    seconds for it (``on_wait`` hears why); those still ungraded stay
+    ``engine-error`` in the report.  The report is rewritten, marked partial,
+    after every result, so a grader that is killed leaves what it finished.
+    Ctrl-C stops the workers and their kernels, removes the run's images and
+    leaves the partial report, then raises KeyboardInterrupt.
     """
     spec = get_exercise(exercise)
     timeout = spec.time_limit if timeout is None else timeout
@@ -158,6 +168,9 @@ def grade(
     if jobs < 1 or not all(math.isfinite(t) and t > 0 for t in (timeout, build_timeout)):
         raise GradingError("--jobs must be at least 1, --timeout and --build-timeout positive "
                            f"numbers of seconds (not {timeout:g} and {build_timeout:g})")
+    if not (math.isfinite(engine_wait) and engine_wait >= 0):
+        raise GradingError(f"--engine-wait must be a number of seconds, 0 or more "
+                           f"(not {engine_wait:g})")
     output = Path(output_dir).resolve() if output_dir else source.with_name(source.name + "-graded")
     if output == source or source in output.parents:
         raise GradingError(f"the output folder {output} is inside the submissions folder",
@@ -166,63 +179,137 @@ def grade(
     if not submissions:
         raise GradingError(f"{submissions_dir}: no .ipynb files to grade")
     output.mkdir(parents=True, exist_ok=True)
-    work = output / "logs"
-    work.mkdir(exist_ok=True)
-    run_id = uuid.uuid4().hex[:12]
-    started = time.monotonic()
+    run = _Run(spec.name, source, output, submissions, jobs=jobs, timeout=timeout,
+               build_timeout=build_timeout, on_result=on_result)
 
-    queue: Queue[tuple[int, str, Path]] = Queue()
-    for index, (learner, path) in enumerate(submissions):
-        queue.put((index, learner, path))
-    results: dict[int, SubmissionResult] = {}
-    hard_limit = timeout + CHECK_BUDGET
+    def report(complete: bool, removed: tuple[str, ...] = ()) -> ClassReport:
+        ordered = [run.results[i] for i in range(len(submissions)) if i in run.results]
+        return ClassReport(
+            exercise=spec.name, run_id=run.run_id, results=tuple(ordered),
+            skipped=tuple(skipped), wall_seconds=time.monotonic() - run.started, jobs=jobs,
+            timeout=timeout, images_removed=removed, images_kept=keep_images,
+            output_dir=str(output), check_ids=tuple(c.id for c in spec.checks),
+            complete=complete, expected=len(submissions))
 
-    def slot(number: int) -> None:
-        log = work / f"worker-{number}.log"
+    run.after_each = lambda: write_reports(report(complete=False), output)
+    try:
+        run.grade(range(len(submissions)))
+        lost = [i for i, r in run.results.items() if r.status == "engine-error"]
+        if lost and _engine_answers(engine_wait, len(lost), on_wait):
+            run.grade(lost)
+    except KeyboardInterrupt:
+        run.stop()
+        if not keep_images:
+            remove_images(run.run_id)
+        raise
+    removed = () if keep_images else tuple(remove_images(run.run_id))
+    final = report(complete=True, removed=removed)
+    write_reports(final, output)
+    return final
+
+
+def _engine_answers(wait: float, count: int, on_wait: Callable[[str], None] | None) -> bool:
+    """Wait up to ``wait`` seconds for the engine to answer again; did it?"""
+    from ..engine.client import connect
+
+    if on_wait:
+        on_wait(f"the Docker engine stopped answering while {count} submission(s) were "
+                f"checked; waiting up to {wait:g} s for it to grade them again")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            connect(ping_timeout=min(5.0, max(0.5, deadline - time.monotonic()))).close()
+            return True
+        except EngineUnreachable:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+
+
+class _Run:
+    """One grading run: the queue of submissions, the job slots, the results so far."""
+
+    def __init__(self, exercise: str, source: Path, output: Path,
+                 submissions: list[tuple[str, Path]], *, jobs: int, timeout: float,
+                 build_timeout: float,
+                 on_result: Callable[[SubmissionResult], None] | None) -> None:
+        self.exercise, self.source, self.output = exercise, source, output
+        self.submissions, self.jobs = submissions, jobs
+        self.timeout, self.build_timeout = timeout, build_timeout
+        self.on_result = on_result
+        self.after_each: Callable[[], object] | None = None
+        self.run_id = uuid.uuid4().hex[:12]
+        self.started = time.monotonic()
+        self.results: dict[int, SubmissionResult] = {}
+        self.logs = output / "logs"
+        self.logs.mkdir(exist_ok=True)
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def grade(self, indexes: Iterable[int]) -> None:
+        queue: Queue[int] = Queue()
+        for index in indexes:
+            queue.put(index)
+        threads = [threading.Thread(target=self._slot, args=(n, queue), daemon=True)
+                   for n in range(min(self.jobs, queue.qsize()))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.5)  # a short join: Ctrl-C is seen at once
+
+    def stop(self) -> None:
+        """Kill every worker (and its kernel, and what they started) now."""
+        self._stopping.set()
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.close(kill=True)
+
+    def _slot(self, number: int, queue: Queue[int]) -> None:
+        log = self.logs / f"worker-{number}.log"
         worker: _Worker | None = None
         try:
-            while True:
+            while not self._stopping.is_set():
                 try:
-                    index, learner, path = queue.get_nowait()
+                    index = queue.get_nowait()
                 except Empty:
                     return
-                worker = worker or _Worker(log)
+                learner, path = self.submissions[index]
+                if worker is None:
+                    worker = _Worker(log)
+                    with self._lock:
+                        self._workers.add(worker)
                 spec: dict[str, object] = {
-                    "path": str(path), "exercise": spec_name, "learner": learner,
-                    "output_dir": str(output), "timeout": timeout,
-                    "build_timeout": build_timeout,
-                    "labels": {GRADING_RUN_LABEL: run_id},
-                    "file": path.relative_to(source).as_posix(),
-                    "result": str(work / f"{learner}.result.json"),
+                    "path": str(path), "exercise": self.exercise, "learner": learner,
+                    "output_dir": str(self.output), "timeout": self.timeout,
+                    "build_timeout": self.build_timeout,
+                    "labels": {GRADING_RUN_LABEL: self.run_id},
+                    "file": path.relative_to(self.source).as_posix(),
+                    "result": str(self.logs / f"{learner}.result.json"),
                 }
                 begun = time.monotonic()
+                hard_limit = self.timeout + CHECK_BUDGET
                 outcome = worker.grade(spec, hard_limit)
+                if self._stopping.is_set():
+                    return  # interrupted: what this worker was doing is not a result
                 if outcome != "done":  # hung or dead: replace it
-                    worker.close(kill=True)
+                    self._forget(worker).close(kill=True)
                     worker = None
                 result = _result_or_failure(spec, outcome, hard_limit,
                                             time.monotonic() - begun, log)
-                results[index] = result
-                if on_result:
-                    on_result(result)
+                with self._lock:
+                    self.results[index] = result
+                    if self.after_each is not None:
+                        self.after_each()
+                if self.on_result:
+                    self.on_result(result)
         finally:
             if worker is not None:
-                worker.close()
+                self._forget(worker).close(kill=self._stopping.is_set())
 
-    spec_name = spec.name
-    threads = [threading.Thread(target=slot, args=(n,), daemon=True)
-               for n in range(min(jobs, len(submissions)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    ordered = [results[i] for i in range(len(submissions)) if i in results]
-    removed = [] if keep_images else remove_images(run_id)
-    report = ClassReport(
-        exercise=spec.name, run_id=run_id, results=tuple(ordered), skipped=tuple(skipped),
-        wall_seconds=time.monotonic() - started, jobs=jobs, timeout=timeout,
-        images_removed=tuple(removed), images_kept=keep_images, output_dir=str(output),
-        check_ids=tuple(c.id for c in spec.checks),
-    )
-    write_reports(report, output)
-    return report
+    def _forget(self, worker: _Worker) -> _Worker:
+        with self._lock:
+            self._workers.discard(worker)
+        return worker

@@ -9,3 +9,6 @@ from __future__ import annotations
 DEFAULT_TIMEOUT = 15.0
 #: Seconds one build inside a check may take.
 DEFAULT_BUILD_TIMEOUT = 240.0
+#: Seconds a grading run waits for a Docker engine that stopped answering, before it
+#: gives up on grading the submissions the outage cut short.
+ENGINE_WAIT = 120.0

@@ -12,6 +12,12 @@ Files written to the grading run's output folder:
 - ``report.csv``: the same with every detail (status, times, messages).
 - ``feedback/<learner>.html``: one page per learner, as nbgrader's feedback:
   their checks, hints and the output of their build.
+- while the run goes on, ``report.partial.html``, ``report.partial.csv`` and
+  ``grades.partial.csv``, rewritten after each result and removed when the
+  run finishes: what a killed or interrupted grader leaves, marked partial.
+
+Learners whose checks the engine's outage cut short (``engine-error``) get no
+score: their row in ``grades.csv`` is blank, never a 0.
 
 A learner's answer is never shown, only what the checks saw.
 """
@@ -20,12 +26,15 @@ from __future__ import annotations
 
 import csv
 import html
+import io
+import os
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._values import JsonValue
+from ..errors import ReportWriteError
 from .core import MARKS, CheckResult
 from .submission import SubmissionResult
 
@@ -35,7 +44,7 @@ HTML_NAME = "report.html"
 FEEDBACK_DIR = "feedback"
 #: Cell marks of the grid, by check status.
 GRID_MARKS = {"pass": "✓", "fail": "✗", "not-checked": "not checked", "error": "error",
-              "skip": "skipped"}
+              "skip": "skipped", "engine-error": "engine error"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,10 @@ class ClassReport(JsonValue):
     images_removed: tuple[str, ...] = ()
     images_kept: bool = False
     output_dir: str = ""
+    #: False while the run goes on (the report is rewritten after each result), and in
+    #: what a grader that was killed or interrupted left behind.
+    complete: bool = True
+    expected: int = 0  # submissions found; len(results) of them are graded so far
 
     def pass_rates(self) -> dict[str, float]:
         """check id -> share of learners who pass it."""
@@ -71,8 +84,15 @@ class ClassReport(JsonValue):
                    and r.passed == r.total)
 
     @property
+    def engine_errors(self) -> tuple[SubmissionResult, ...]:
+        """Submissions the engine's outage left ungraded: no score, to be graded again."""
+        return tuple(r for r in self.results if r.status == "engine-error")
+
+    @property
     def median_score(self) -> float:
-        return statistics.median(r.score for r in self.results) if self.results else 0.0
+        """The median over the submissions that were judged (engine outages left out)."""
+        scores = [r.score for r in self.results if r.status != "engine-error"]
+        return statistics.median(scores) if scores else 0.0
 
     def ranked(self) -> list[SubmissionResult]:
         """Highest score first; ties by learner."""
@@ -91,7 +111,8 @@ class ClassReport(JsonValue):
         return sorted(groups, key=lambda group: -len(group[2]))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"exercise": self.exercise, "run_id": self.run_id,
+        return {"exercise": self.exercise, "run_id": self.run_id, "complete": self.complete,
+                "expected": max(self.expected, len(self.results)),
                 "wall_seconds": self.wall_seconds, "jobs": self.jobs, "timeout": self.timeout,
                 "passed_learners": self.passed_learners, "median_score": self.median_score,
                 "pass_rates": self.pass_rates(), "skipped": list(self.skipped),
@@ -108,17 +129,30 @@ class ClassReport(JsonValue):
         out.extend(f"skipped: {s}" for s in self.skipped)
         return out
 
+    def partial_note(self) -> str | None:
+        """The warning a partial report carries, or None when the run finished."""
+        if self.complete:
+            return None
+        return (f"PARTIAL REPORT: {len(self.results)} of {max(self.expected, len(self.results))} "
+                "submissions graded so far; the grading run had not finished (still "
+                "running, interrupted or killed)")
+
     def summary(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status().items()))
         images = ("images kept" if self.images_kept
                   else f"{len(self.images_removed)} image(s) removed")
-        return (f"{self.exercise}: {self.passed_learners} of {len(self.results)} passed, "
+        text = (f"{self.exercise}: {self.passed_learners} of {len(self.results)} passed, "
                 f"median score {self.median_score:.0%}; graded in {self.wall_seconds:.1f} s "
                 f"with {self.jobs} job(s) ({statuses}); {images}")
+        if self.engine_errors:
+            text += (f"\n{len(self.engine_errors)} submission(s) NOT GRADED: the Docker engine "
+                     "stopped answering and did not come back in time; start it and grade again")
+        return text
 
 
-def write_csv(report: ClassReport, path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+def csv_text(report: ClassReport) -> str:
+    """``report.csv``: every learner with every detail."""
+    with io.StringIO(newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["learner", "file", "status", "score", "passed", "total",
                          *report.check_ids, "seconds", "notebook_seconds",
@@ -126,23 +160,32 @@ def write_csv(report: ClassReport, path: Path) -> None:
         for r in report.ranked():
             statuses = {c.id: c.status for c in r.report.results}
             writer.writerow([
-                r.learner, r.file, r.status, f"{r.score:.2f}", r.passed, r.total,
+                r.learner, r.file, r.status, _score(r), r.passed, r.total,
                 *(statuses.get(cid, "") for cid in report.check_ids),
                 f"{r.seconds:.2f}", f"{r.execution_seconds:.2f}",
                 "" if r.kernel_start is None else f"{r.kernel_start:.2f}",
                 r.message, " | ".join(r.notes),
             ])
+        return handle.getvalue()
 
 
-def write_grades(report: ClassReport, path: Path) -> None:
-    """One row per learner: 1 or 0 per check, the total of counted checks, the score."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+def grades_text(report: ClassReport) -> str:
+    """``grades.csv``: one row per learner, 1 or 0 per check, the total, the score."""
+    with io.StringIO(newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["learner", *report.check_ids, "total", "out_of", "score"])
         for r in sorted(report.results, key=lambda r: r.learner):
+            if r.status == "engine-error":  # not graded: blank, never a 0 to import
+                writer.writerow([r.learner, *("" for _ in report.check_ids), "", "", ""])
+                continue
             passed = {c.id for c in r.report.results if c.passed}
             writer.writerow([r.learner, *(int(cid in passed) for cid in report.check_ids),
-                             r.passed, r.total, f"{r.score:.2f}"])
+                             r.passed, r.total, _score(r)])
+        return handle.getvalue()
+
+
+def _score(result: SubmissionResult) -> str:
+    return "" if result.status == "engine-error" else f"{result.score:.2f}"
 
 
 _STYLE = """<style>
@@ -153,9 +196,10 @@ text-align:left;vertical-align:top}th{background:#f4f4f4}
 display:inline-block;vertical-align:middle}.bar span{background:#1a7f37;height:1em;display:block}
 td.pass{color:#1a7f37;text-align:center}td.fail{color:#fff;background:#cf222e;text-align:center}
 td.not-checked,td.skip{color:#6e7781;text-align:center;font-size:.85em}
-td.error{color:#000;background:#f2cc60;text-align:center}
+td.error,td.engine-error{color:#000;background:#f2cc60;text-align:center}
 .score-full{background:#dafbe1}.score-part{background:#fff8c5}.score-none{background:#ffebe9}
-.status-bad{color:#cf222e;font-weight:bold}small{color:#555}details{margin:.2em 0}
+.status-bad{color:#cf222e;font-weight:bold}
+.partial{background:#f2cc60;padding:.6em;font-size:1.2em;font-weight:bold}small{color:#555}details{margin:.2em 0}
 </style>"""
 
 
@@ -178,7 +222,7 @@ def _grid_row(report: ClassReport, r: SubmissionResult) -> str:
     for cid in report.check_ids:
         check = by_id.get(cid)
         status = check.status if check else "not-checked"
-        if r.status != "graded":
+        if r.status not in ("graded", "engine-error"):
             status = "error" if status != "pass" else status
         tip = esc(_title(check) if check else "")
         cells.append(f"<td class='{status}' title='{tip}'>{esc(GRID_MARKS[status])}</td>")
@@ -214,6 +258,9 @@ def render_html(report: ClassReport) -> str:
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.exercise)}: "
         f"class report</title>{_STYLE}</head><body><h1>{esc(report.exercise)}</h1>"
+        + (f"<p class='partial' id='partial'>{esc(note)}</p>"
+           if (note := report.partial_note()) else "")
+        + 
         f"<p class='headline' id='headline'><b>{report.passed_learners} of "
         f"{len(report.results)}</b> passed &middot; median score "
         f"<b>{report.median_score:.0%}</b></p>"
@@ -268,15 +315,50 @@ def render_feedback(report: ClassReport, r: SubmissionResult) -> str:
 
 
 def write_reports(report: ClassReport, output_dir: str | Path) -> tuple[Path, Path]:
-    """Write every file of the report; returns (report.csv, report.html)."""
+    """Write every file of the report; returns (report.csv, report.html).
+
+    A report that is not complete goes to ``report.partial.html`` (and
+    ``.csv``), so that a run that never finishes leaves those, marked, beside
+    the last finished report.  All or nothing: each file is written beside its final name first and
+    renamed over it only once every file is written, so a full disk leaves
+    the previous report as it was (and no half-written file) and raises
+    :class:`ReportWriteError`.
+    """
     output = Path(output_dir)
-    csv_path, html_path = output / CSV_NAME, output / HTML_NAME
-    write_csv(report, csv_path)
-    write_grades(report, output / GRADES_NAME)
-    feedback = output / FEEDBACK_DIR
-    feedback.mkdir(exist_ok=True)
-    for result in report.results:
-        (feedback / f"{result.learner}.html").write_text(render_feedback(report, result),
-                                                         encoding="utf-8")
-    html_path.write_text(render_html(report), encoding="utf-8")
-    return csv_path, html_path
+    files = {
+        **{Path(FEEDBACK_DIR) / f"{r.learner}.html": render_feedback(report, r)
+           for r in report.results},
+        Path(_named(GRADES_NAME, report)): grades_text(report),
+        Path(_named(CSV_NAME, report)): csv_text(report),
+        Path(_named(HTML_NAME, report)): render_html(report),  # last: the page a teacher opens
+    }
+    written: list[tuple[Path, Path]] = []
+    try:
+        (output / FEEDBACK_DIR).mkdir(parents=True, exist_ok=True)
+        for relative, text in files.items():
+            final = output / relative
+            temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+            written.append((temporary, final))
+            temporary.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        where = written[-1][1] if written else output / FEEDBACK_DIR
+        raise ReportWriteError(
+            f"{where}: the class report could not be written ({error.strerror or error}); "
+            "the previous report, if any, is unchanged",
+            fix=f"free space in {output} (or choose another --output) and grade again") from None
+    for temporary, final in written:
+        os.replace(temporary, final)
+    if report.complete:  # the finished report replaces what the run wrote on the way
+        for name in (GRADES_NAME, CSV_NAME, HTML_NAME):
+            (output / _named(name, report, partial=True)).unlink(missing_ok=True)
+    return output / _named(CSV_NAME, report), output / _named(HTML_NAME, report)
+
+
+def _named(name: str, report: ClassReport, partial: bool | None = None) -> str:
+    """``report.csv``, or ``report.partial.csv`` for a run that has not finished: a partial
+    report never replaces a finished one, nor passes for one."""
+    partial = not report.complete if partial is None else partial
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.partial{dot}{suffix}" if partial else name

@@ -36,7 +36,9 @@ from .selfcheck import GRADING_ENV
 # parameters cell that lost its tag gets these injected above it, then undone.
 GRADING_PARAMETERS = {"grading": True, "check_builds": False}
 
-STATUSES = ("graded", "timeout", "kernel-died", "not-a-notebook", "failed")
+#: ``engine-error``: the Docker engine stopped answering while the checks ran; the grader
+#: grades the submission again once it answers, and says so if it never does.
+STATUSES = ("graded", "timeout", "kernel-died", "not-a-notebook", "failed", "engine-error")
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,10 @@ def grade_submission(
     options = CheckOptions(engine=engine, submission=learner, labels=dict(labels or {}),
                            build_timeout=build_timeout)
     report = run_checks(spec, answer, options)
+    if report.engine_failed:
+        return finish("engine-error", "the Docker engine stopped answering during the checks: "
+                      "not the learner's doing, graded again when it answers",
+                      report, notes=tuple(notes), **extra)
     message = f"{report.passed}/{report.total} checks pass"
     failed_build = next((r for r in report.results if r.id == "builds" and r.status == "fail"
                          and not r.detail.startswith("not checked")), None)

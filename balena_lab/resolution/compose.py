@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .. import _data
+from .._text import snippet
 from .._values import JsonValue
 from ..catalog.arches import get_arch
 from ..catalog.devicetypes import get_device_type
@@ -173,7 +174,9 @@ def _check_references(document: Mapping[str, Any], path: Path) -> None:
                 "networks": {"default", *(document.get("networks") or ())}}
     declared["depends_on"] = set(document["services"])
     for name, service in document["services"].items():
-        volumes = [v.split(":", 1)[0] for v in service.get("volumes") or () if ":" in v]
+        _check_volume_sources(name, service.get("volumes") or (), path)
+        volumes = [volume_source(v) or "" for v in service.get("volumes") or ()
+                   if isinstance(v, str)]
         used = {"volumes": [v for v in volumes if v and not v.startswith(("/", ".", "~"))],
                 "networks": list(service.get("networks") or ()),
                 "depends_on": list(service.get("depends_on") or ())}
@@ -186,6 +189,43 @@ def _check_references(document: Mapping[str, Any], path: Path) -> None:
                         "key", service=name, field=kind,
                         path=path, fix=f"add it: {kind}: {{{used_name}: {{}}}}")
     _check_no_cycle(document, path)
+
+
+def volume_source(spec: str) -> str | None:
+    """The source of a short-syntax volume, split as compose-go's ``ParseVolume`` splits it.
+
+    Fields are split on ``:``, except a ``:`` right after a field's first and only
+    letter, which is a Windows drive (``d:/d`` is one field: a target, no source); a
+    spec of one or two characters is a target.  None when there is no source.
+    """
+    if len(spec) <= 2:
+        return None
+    fields, buffer = [], ""
+    for char in spec:
+        if char == ":" and not (len(buffer) == 1 and buffer.isalpha()):
+            fields.append(buffer)
+            buffer = ""
+        else:
+            buffer += char
+    fields.append(buffer)
+    return fields[0] if len(fields) > 1 else None
+
+
+def _check_volume_sources(service: str, volumes: Any, path: Path) -> None:
+    """balena refuses an anonymous volume (``/data`` alone): "must specify source and target"."""
+    for entry in volumes:
+        if isinstance(entry, str):
+            anonymous = volume_source(entry) is None
+        else:
+            anonymous = (isinstance(entry, dict) and entry.get("type", "volume") == "volume"
+                         and not entry.get("source"))
+        if anonymous:
+            raise ComposeError(
+                f"service {service!r}, field 'volumes': {snippet(str(entry), 60)!r} must specify "
+                "source and target: balena refuses anonymous volumes", service=service,
+                field="volumes", path=path,
+                fix="name the volume and declare it: volumes: [\"data:/data\"] in the service, "
+                    "and volumes: {data: {}} at the top level")
 
 
 def _check_no_cycle(document: Mapping[str, Any], path: Path) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from nodesemver import max_satisfying
 
 from .. import _data, _json
+from .._text import snippet
 from ..errors import NodeVersionError, PackageJsonError
 
 # npm runs these around `npm install`; any of them (or a native addon marker,
@@ -81,11 +82,31 @@ def default_node_version() -> str:
 _NUMBER_AFTER_WILDCARD = re.compile(r"(?:^|[\s.=<>~^v|])[xX*]\.\d")
 
 
+# npm's semver refuses a version longer than 256 characters and a major, minor or patch
+# above Number.MAX_SAFE_INTEGER ("Invalid major version"); node-semver for Python
+# accepts both, and takes quadratic time on a long run of digits.
+_MAX_VERSION_LENGTH = 256
+_MAX_SAFE_INTEGER = 2**53 - 1
+_VERSION_WORD = re.compile(r"[^\s<>=~^|]+")
+_MAIN_NUMBERS = re.compile(r"^v?(\d+)(?:\.(\d+)(?:\.(\d+))?)?")
+
+
+def _beyond_npm_limits(node_range: str) -> bool:
+    """Does a version in ``node_range`` break npm's length or integer limits?"""
+    for word in _VERSION_WORD.findall(node_range):
+        if len(word) > _MAX_VERSION_LENGTH:
+            return True
+        main = _MAIN_NUMBERS.match(word)
+        if main and any(int(part) > _MAX_SAFE_INTEGER for part in main.groups() if part):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=256)
 def _max_satisfying(available: tuple[str, ...], node_range: str) -> str | None:
     # npm's maxSatisfying: an invalid range satisfies nothing (null), not an exception.
     # Cached: a widget re-resolves the same project on every device type change.
-    if _NUMBER_AFTER_WILDCARD.search(node_range):
+    if _NUMBER_AFTER_WILDCARD.search(node_range) or _beyond_npm_limits(node_range):
         return None
     try:
         version = max_satisfying(list(available), node_range, loose=False)
@@ -202,7 +223,7 @@ def resolve_node_project(
     version = _max_satisfying(available, node_range)
     if version is None:
         raise NodeVersionError(
-            f"Couldn't satisfy node version {node_range}",
+            f"Couldn't satisfy node version {snippet(node_range, 80)}",
             range=node_range,
             path=path,
             fix=f"use a range that one of these satisfies: {', '.join(available)}",

@@ -25,14 +25,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .. import _data
+from .._linear import compile_linear
+from .._text import snippet
 from .._values import JsonValue
 from ..errors import TemplateSyntaxError, TemplateVariableError
 
 # lodash builds one alternation in this order (escape, interpolate, ES template
-# -- disabled by a custom interpolate --, evaluate) and scans left to right;
-# Python's re has the same leftmost, first-alternative-wins semantics.
+# -- disabled by a custom interpolate --, evaluate) and scans left to right.
+# RE2 has the same leftmost, first-alternative-wins semantics, in linear time:
+# Python's backtracking re takes quadratic time on a line of many "<%" with no "%>".
 _REFERENCE = _data.load("build-variables.yaml")["reference_pattern"]
-_SCANNER = re.compile(r"<%-([\s\S]+?)%>|" + _REFERENCE + r"|<%([\s\S]+?)%>")
+_SCANNER = compile_linear(r"<%-([\s\S]+?)%>|" + _REFERENCE + r"|<%([\s\S]+?)%>")
 #: One ``%%NAME%%`` reference, NAME in group 1 (the builder's interpolate option).
 REFERENCE: re.Pattern[str] = re.compile(_REFERENCE)
 
@@ -127,10 +130,6 @@ class TemplateResult:
     notes: tuple[str, ...] = ()
 
 
-def _snippet(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def render(
     template: str,
     variables: Mapping[str, str],
@@ -178,7 +177,7 @@ def _render_line(
     for match in matches:
         if match.group(2) is None:
             raise TemplateSyntaxError(
-                f"{_snippet(match.group(0))!r} at column {match.start() + 1} is lodash template "
+                f"{snippet(match.group(0))!r} at column {match.start() + 1} is lodash template "
                 "code: balena's builder would run it as JavaScript "
                 + ("(HTML-escaped output)" if match.group(1) is not None else
                    "(<%= %> is a syntax error there)" if match.group(3).startswith("=") else

@@ -133,6 +133,11 @@ CASES = {
         ["Secret.txt", "secret.txt", "1.tmp", "a.tmp", "file1.txt", "file10.txt",
          "x.md", "z.md", "y.cfg", "z.cfg"],
     ),
+    # Go's regexp (RE2) syntax: POSIX classes work; and no backtracking on *a*a*a...c.
+    "posix-class-and-many-stars": (
+        "[[:digit:]]*.log\n" + "*a" * 30 + "c\n",
+        ["1.log", "x.log", "a" * 40 + "b", "a" * 30 + "c", "b" + "a" * 31 + "c"],
+    ),
     "doublestar-suffix-and-unreachable-exception": (
         "**.env\nnode_modules\n!**/keep.txt\nbuild/**\n!build/keep.txt\n",
         ["a.env", "src/b.env", "node_modules/keep.txt", "node_modules/x.js",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,24 @@ def test_non_utf8_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInputError) as caught:
         dockerignore.read(path)
     assert caught.value.line == 2 and str(path) in str(caught.value)
+
+
+def test_matching_never_backtracks() -> None:
+    # Python's re needs minutes here (each * may end anywhere); RE2 is linear.
+    started = time.monotonic()
+    assert not _excluded("*a" * 30 + "c", "a" * 40 + "b")
+    assert _excluded("*a" * 30 + "c", "a" * 30 + "c")
+    assert time.monotonic() - started < 1
+
+
+def test_posix_classes_work_as_in_go() -> None:
+    assert _excluded("[[:digit:]]*.log", "1.log")
+    assert not _excluded("[[:digit:]]*.log", "x.log")
+
+
+def test_a_pattern_go_refuses_names_its_line_without_engine_noise(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(InputError, match=r"dockerignore:2: syntax error.*missing \]"):
+        dockerignore.parse("ok\n[a\n")
+    assert capfd.readouterr().err == ""  # RE2 logs nothing of its own

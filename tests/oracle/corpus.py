@@ -137,6 +137,12 @@ CORPUS: tuple[Project, ...] = (
        expect="page"),
     _p("nodejs-number-after-wildcard", {"package.json": json.dumps(
         {"scripts": {}, "engines": {"node": "8.x.1"}})}),
+    # issue 13: npm's limits (a version of at most 256 characters, numbers up to 2**53 - 1)
+    *(_p(f"nodejs-range-{name}", {"package.json": json.dumps(
+        {"scripts": {}, "engines": {"node": value}})})
+      for name, value in (("huge-zeros", ">=" + "0" * 100_000), ("long-prerelease",
+                          ">=4.0.0-" + "a" * 300), ("beyond-safe-integer", ">=4." + "1" * 20),
+                          ("many-alternatives", " || ".join(["^99.0.0"] * 2000 + ["4.x"])))),
     _p("nodejs-deeply-nested", {"package.json": '{"scripts": {}, "engines": {"node": "4.x"}, '
                                 '"x": ' + "[" * 1500 + "]" * 1500 + "}"}),
     _p("nodejs-deeply-nested-array", {"package.json": "[" * 1500 + "]" * 1500}),

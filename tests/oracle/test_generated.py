@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from balena_lab.resolution.nodejs import node_versions
@@ -128,8 +128,21 @@ def compose_batch(oracle: Oracle, batch: list[GeneratedCompose]) -> list[str]:
     return problems
 
 
+# Found by this test: balena refuses anonymous volumes ("must specify source and target", and
+# "d:/d" is a Windows drive path, so a target alone) and empty keys in a list-or-dict field.
+FOUND = [GeneratedCompose(text, ("app",)) for text in (
+    '{"services": {"main": {"build": "./app", "volumes": ["/data"]}}}',
+    '{"services": {"main": {"build": "./app", "volumes": [{"type": "volume", "target": "/d"}]}}}',
+    '{"services": {"main": {"build": "./app", "volumes": ["d:/d"]}}, "volumes": {"d": {}}}',
+    '{"services": {"main": {"build": "./app", "volumes": ["dd:/d"]}}, "volumes": {"dd": {}}}',
+    '{"services": {"main": {"build": {"context": "app", "args": {"": "x"}}}}}',
+    '{"services": {"main": {"build": "app", "labels": {"": "x"}}}}',
+)]
+
+
 @GENERATED_COMPOSE
 @given(batch=st.lists(compose_files(), min_size=COMPOSE_BATCH, max_size=COMPOSE_BATCH))
+@example(batch=FOUND)
 def test_generated_compose_files_agree_with_balena(compose_oracle: Oracle,
                                                    batch: list[GeneratedCompose]) -> None:
     problems = compose_batch(compose_oracle, batch)

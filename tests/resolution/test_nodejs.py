@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -128,3 +129,18 @@ def test_deep_nesting_reads_as_json_parse_does(depth: int) -> None:
     with pytest.raises(PackageJsonError) as caught:
         resolve_node_project('{"x": ' + "[" * depth + "]" * (depth - 1) + "}", "intel-nuc")
     assert caught.value.line == 1 and caught.value.path == "package.json"
+
+
+@pytest.mark.parametrize(
+    "node_range",
+    [">=" + "0" * 100_000,          # node-semver for Python: 31 s, quadratic in the digits
+     ">=4.0.0-" + "a" * 300,        # npm: "version is longer than 256 characters"
+     ">=4." + "1" * 20],            # npm: "Invalid minor version" (beyond 2**53 - 1)
+)
+def test_ranges_beyond_npm_limits_satisfy_nothing_at_once(node_range: str) -> None:
+    text = json.dumps({"scripts": {}, "engines": {"node": node_range}})
+    started = time.monotonic()
+    with pytest.raises(NodeVersionError) as raised:
+        resolve_node_project(text, "raspberrypi3")
+    assert time.monotonic() - started < 1
+    assert len(str(raised.value)) < 1000  # the range is quoted short, not 100 KB of it

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from balena_lab.errors import TemplateSyntaxError, TemplateVariableError
-from balena_lab.resolution.templates import builtin_variables, render
+from balena_lab.resolution.templates import builtin_variables, has_template_syntax, render
 
 VARS = {**builtin_variables("raspberrypi3", "armv7hf"), "BALENA_SERVICE_NAME": "main"}
 
@@ -117,3 +119,17 @@ def test_javascript_globals_reported() -> None:
 
 def test_comment_lines_with_code_are_fine() -> None:
     assert render("# <% process.exit() %>", VARS).text == "# <% process.exit() %>"
+
+
+def test_a_long_line_of_unclosed_delimiters_is_scanned_in_linear_time() -> None:
+    line = "RUN echo " + "<%" * 30_000  # Python's re: 12 s, one scan per "<%"
+    started = time.monotonic()
+    assert not has_template_syntax(line)
+    assert render(line, builtin_variables("raspberrypi3", "armv7hf")).text == line
+    assert time.monotonic() - started < 1
+
+
+def test_positions_count_characters_not_bytes() -> None:
+    result = render("RUN é €%%BALENA_ARCH%%", builtin_variables("raspberrypi3", "armv7hf"))
+    assert result.text == "RUN é €armv7hf"
+    assert result.substitutions[0].column == 8

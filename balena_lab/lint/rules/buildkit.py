@@ -53,9 +53,8 @@ def flag_problem(instruction: Instruction) -> str | None:
     return None
 
 
-def _classic_parse_error(context: Context, heredoc: Heredoc) -> str:
+def _classic_parse_error(lines: list[str], heredoc: Heredoc) -> str:
     """What the classic builder says about a heredoc's lines: the first that is no instruction."""
-    lines = context.dockerfile.text.split("\n")
     for number in range(heredoc.start_line, heredoc.end_line + 1):
         words = lines[number - 1].split() if number <= len(lines) else []
         if words and not words[0].startswith("#") and words[0].upper() not in KNOWN_INSTRUCTIONS:
@@ -65,6 +64,7 @@ def _classic_parse_error(context: Context, heredoc: Heredoc) -> str:
 
 @rule("BL014")
 def heredoc_needs_buildkit(context: Context) -> Iterator[Hit]:
+    lines = context.dockerfile.text.split("\n")  # once: a file may hold thousands of heredocs
     for instruction in context.dockerfile.instructions:
         for heredoc in instruction.heredocs:
             yield Hit(
@@ -72,7 +72,7 @@ def heredoc_needs_buildkit(context: Context) -> Iterator[Hit]:
                 heredoc.end_line,
                 f"heredoc <<{heredoc.name} needs BuildKit: the classic builder reads lines "
                 f"{heredoc.start_line}-{heredoc.end_line} as instructions and rejects the whole "
-                f"file before any step runs ('{_classic_parse_error(context, heredoc)}')",
+                f"file before any step runs ('{_classic_parse_error(lines, heredoc)}')",
             )
 
 

@@ -1,0 +1,93 @@
+"""A container's time limit kept by a process of its own, so it holds if the client dies.
+
+:func:`~.containers.run` waits for its container and removes it; but a client
+killed with SIGKILL (a closed laptop lid, a grader's hard limit, ``kill -9``)
+runs no ``finally``, and Docker has no server-side "stop after N seconds".
+So each run starts a reaper: ``python -m balena_lab.engine.reaper ID PID
+SECONDS``, in a session of its own (a signal to the client's process group
+does not reach it).  It removes the container, with force, as soon as the
+client process ``PID`` is gone or ``SECONDS`` have passed, whichever comes
+first, retrying while the engine does not answer.  A client that ends
+normally removes the container itself and stops its reaper.
+
+Why not ``auto_remove``: the engine then removes the container the moment it
+exits, racing the client's read of the exit code and of its last lines (the
+Docker CLI avoids this with a wait registered before the start, which the
+SDK cannot express); and an auto-removed container still runs forever when
+nobody stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+#: Seconds after its time limit a container is given before the reaper takes it: the
+#: client stops it at the limit itself when it is alive.
+GRACE = 5.0
+#: Seconds the reaper keeps trying to reach an engine that does not answer.
+RETRY_FOR = 600.0
+_POLL = 0.5
+
+
+def start(container_id: str, seconds: float) -> subprocess.Popen[bytes]:
+    """Start the reaper of ``container_id``, to act at ``seconds`` (plus :data:`GRACE`)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "balena_lab.engine.reaper", container_id, str(os.getpid()),
+         str(seconds + GRACE)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True,
+    )
+
+
+def stop(reaper: subprocess.Popen[bytes]) -> None:
+    """Stop a reaper whose container is already removed."""
+    reaper.kill()
+    reaper.wait()
+
+
+def _alive(pid: int) -> bool:
+    """Is ``pid`` running (a killed client not yet reaped by its parent is not)?"""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rpartition(b")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
+
+
+def _remove(container_id: str) -> None:
+    import docker
+    import docker.errors
+
+    from .client import TRANSPORT_ERRORS
+
+    deadline = time.monotonic() + RETRY_FOR
+    while time.monotonic() < deadline:
+        try:
+            client = docker.from_env(timeout=30)
+            client.api.remove_container(container_id, force=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except (docker.errors.DockerException, *TRANSPORT_ERRORS):
+            time.sleep(2)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print("usage: python -m balena_lab.engine.reaper CONTAINER_ID CLIENT_PID SECONDS",
+              file=sys.stderr)
+        return 2
+    container_id, pid, seconds = argv[0], int(argv[1]), float(argv[2])
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(_POLL)
+    _remove(container_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
