@@ -58,8 +58,7 @@ STAND_INS_ENV = "BALENA_LAB_STAND_INS"
 
 
 def build_labels(resolution: Resolution, service: str) -> dict[str, str]:
-    return {
-        names.MANAGED_LABEL: "true",
+    return names.owned({
         names.KIND_LABEL: names.BUILD_KIND,
         f"{names.LABEL}.service": service,
         # balena_lab's own naming: the canonical slug, as in the image tag (an alias and its
@@ -68,7 +67,7 @@ def build_labels(resolution: Resolution, service: str) -> dict[str, str]:
         f"{names.LABEL}.arch": resolution.arch,
         f"{names.LABEL}.resolved-kind": resolution.kind,
         f"{names.LABEL}.source": resolution.source,
-    }
+    })
 
 
 def with_labels(dockerfile: str, labels: Mapping[str, str]) -> str | None:

@@ -43,12 +43,17 @@ def add_parser(subparsers: Any) -> None:
     listing.set_defaults(run=run_list)
 
     prune = commands.add_parser(
-        "prune", help="remove the images balena_lab built (labelled io.balena-lab.managed)",
-        description="Remove the images balena_lab built. The base images and the stand-ins "
-        "stay unless --all is given (they take minutes to make again).",
+        "prune", help="remove the images you built with balena_lab (your namespace only)",
+        description="Remove the images balena_lab built in your namespace (BALENA_LAB_NAMESPACE, "
+        "or your user name): on a shared class server, never anyone else's. The base images "
+        "and the stand-ins everyone shares stay unless --shared is given (they take minutes "
+        "to make again).",
     )
     prune.add_argument(
-        "--all", action="store_true", help="remove the base images and stand-ins too",
+        "--all", action="store_true", help="every namespace's builds (a teacher's clean-up)",
+    )
+    prune.add_argument(
+        "--shared", action="store_true", help="the shared base images and stand-ins too",
     )
     prune.add_argument(
         "--label", action="append", default=[], type=key_value, metavar="KEY=VALUE",
@@ -108,7 +113,8 @@ def run_prune(args: argparse.Namespace) -> int:
     from ..engine import baseimages
     from ..engine.client import connect
 
-    removed = baseimages.prune(connect(), include_shared=args.all, labels=dict(args.label))
+    removed = baseimages.prune(connect(), everyone=args.all, include_shared=args.shared,
+                               labels=dict(args.label))
     for name in removed:
         print(f"removed {name}")
     print(f"{len(removed)} image(s) removed.")

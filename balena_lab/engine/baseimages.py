@@ -35,10 +35,19 @@ from ..catalog.arches import Arch, get_arch
 from ..context.archive import made_context
 from ..errors import BaseImageError, BootstrapError
 from . import rootfs
-from .names import BASE_IMAGE_KIND, KIND_LABEL, LABEL, MANAGED_LABEL, NAMESPACE, STAND_IN_KIND
+from .names import (
+    BASE_IMAGE_KIND,
+    KIND_LABEL,
+    LABEL,
+    MANAGED_LABEL,
+    NAMESPACE_LABEL,
+    PREFIX,
+    STAND_IN_KIND,
+    namespace,
+)
 from .rootfs import DEFAULT_ARCHES
 
-REPOSITORY = f"{NAMESPACE}debian"
+REPOSITORY = f"{PREFIX}debian"
 
 
 _DOCKERFILE = b"""FROM scratch
@@ -281,23 +290,31 @@ SHARED_KINDS = frozenset({BASE_IMAGE_KIND, STAND_IN_KIND})
 def prune(
     client: docker.DockerClient,
     *,
+    everyone: bool = False,
     include_shared: bool = False,
     labels: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Remove the images balena_lab built; with ``include_shared``, base images and stand-ins too.
+    """Remove the images balena_lab built for this namespace (:func:`~.names.namespace`).
 
-    ``labels`` narrows it to images carrying all of them (e.g. one grading run's).
+    ``everyone``: every namespace's builds (a teacher clearing the class
+    server); ``include_shared``: the base images and stand-ins too, which
+    everyone shares.  ``labels`` narrows it to images carrying all of them
+    (e.g. one grading run's).
 
     Only images labelled ``io.balena-lab.managed`` are considered, and of
-    those only the names in balena_lab's namespace are removed: an image
+    those only the names under ``balena-lab/`` are removed: an image
     someone also tagged with a name of their own keeps that name and stays.
     Returns the removed names (ids for untagged images).
     """
     removed: list[str] = []
     selector = [f"{MANAGED_LABEL}=true", *(f"{k}={v}" for k, v in (labels or {}).items())]
+    mine = namespace()
     for image in client.images.list(filters={"label": selector}):
         image_labels = image.attrs.get("Config", {}).get("Labels") or {}
-        names = [tag for tag in image.tags if tag.startswith(NAMESPACE)] if image.tags else [image.id]
+        if not everyone and image_labels.get(NAMESPACE_LABEL) != mine and \
+                image_labels.get(KIND_LABEL) not in SHARED_KINDS:
+            continue  # someone else's build (or one made before namespaces)
+        names = [tag for tag in image.tags if tag.startswith(PREFIX)] if image.tags else [image.id]
         # balena_lab's builds override the kind they inherit from their base image.
         shared = image_labels.get(KIND_LABEL) in SHARED_KINDS
         if shared and not include_shared:

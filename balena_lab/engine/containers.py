@@ -23,9 +23,8 @@ import requests.exceptions
 from .._values import JsonValue
 from ..context.archive import made_context
 from ..errors import EngineUnreachable, RunError
-from . import reaper
+from . import names, reaper
 from .client import START_ENGINE_FIX, TRANSPORT_ERRORS, connect
-from .names import KIND_LABEL, MANAGED_LABEL, RUN_KIND
 
 # A wait past its timeout is a ReadTimeout or a transport error, depending on urllib3.
 _WAIT_ERRORS: tuple[type[Exception], ...] = (requests.exceptions.ReadTimeout, *TRANSPORT_ERRORS)
@@ -74,7 +73,9 @@ def run(
     """Run ``image`` (its CMD, or ``command``) and wait at most ``timeout`` seconds.
 
     ``volumes`` maps a named volume to a path in the container (``{"resin-data":
-    "/data"}``); the volume is created if missing and labelled as balena_lab's.
+    "/data"}``); the volume is the current namespace's own (:func:`~.names.volume_name`),
+    created if missing and labelled as balena_lab's, so learners sharing an engine never
+    share a ``/data``.
     ``files`` maps absolute paths to (content, mode): put into the container
     before it starts, so a check can place a program the image's own files
     cannot replace (a stand-in ``uname`` on the PATH, say); ``prepare`` is then
@@ -98,7 +99,8 @@ def run(
     platform = "linux/" + "/".join(
         part for part in (attrs.get("Architecture"), attrs.get("Variant")) if part
     )
-    for name in (volumes or {}):
+    mounts = {names.volume_name(name): path for name, path in (volumes or {}).items()}
+    for name in mounts:
         _ensure_volume(client, name)
     if isinstance(command, str):
         cmd: list[str] | None = ["/bin/sh", "-c", command]
@@ -110,8 +112,8 @@ def run(
             image, cmd, platform=platform, detach=True,
             environment=dict(environment or {}), privileged=privileged,
             network_mode="host" if host_network else None,
-            volumes={name: {"bind": path, "mode": "rw"} for name, path in (volumes or {}).items()},
-            labels={MANAGED_LABEL: "true", KIND_LABEL: RUN_KIND},
+            volumes={name: {"bind": path, "mode": "rw"} for name, path in mounts.items()},
+            labels=names.owned({names.KIND_LABEL: names.RUN_KIND}),
         )
     except docker.errors.APIError as error:
         raise RunError(f"cannot create a container of {image}: {error.explanation}") from None
@@ -186,14 +188,14 @@ def _ensure_volume(client: docker.DockerClient, name: str) -> None:
     try:
         client.volumes.get(name)
     except docker.errors.NotFound:
-        client.volumes.create(name, labels={MANAGED_LABEL: "true"})
+        client.volumes.create(name, labels=names.owned())
 
 
 def remove_volume(name: str, client: docker.DockerClient | None = None) -> bool:
-    """Remove a named volume; True if it existed."""
+    """Remove the current namespace's volume ``name``; True if it existed."""
     client = client or connect()
     try:
-        client.volumes.get(name).remove(force=True)
+        client.volumes.get(names.volume_name(name)).remove(force=True)
         return True
     except docker.errors.NotFound:
         return False

@@ -38,7 +38,7 @@ from ..context.archive import made_context
 from ..errors import BaseImageMissing, BuildError
 from . import baseimages, names
 
-NODE_REPOSITORY = f"{names.NAMESPACE}node"
+NODE_REPOSITORY = f"{names.PREFIX}node"
 STAND_IN_KIND = names.STAND_IN_KIND
 
 # Local certificate authorities of the host (Debian keeps them in
@@ -101,7 +101,7 @@ def split_reference(reference: str) -> tuple[str, str]:
 def stand_in_for(reference: str, arch: Arch) -> str | None:
     """The local stand-in tag for an upstream image reference, or None if there is none."""
     name, tag = split_reference(reference)
-    if name.startswith(names.NAMESPACE):
+    if name.startswith(names.PREFIX):
         return None
     if _NODE.match(name) and not any(d in name for d in _OTHER_DISTROS):
         onbuild = tag == "onbuild" or tag.endswith("-onbuild")

@@ -118,11 +118,11 @@ class CheckContext:
                             lambda: resolve(self.project, device_type, arch))
 
     def image_tag(self, device_type: str) -> str:
-        """``balena-lab/exercise-<exercise>-<submission>[-<run>]:<device type>``: the grading
+        """``balena-lab/<namespace>/exercise-<exercise>-<submission>[-<run>]:<device>``: the grading
         run is in the name, so two gradings at once of learners with the same names (two
         classes on one engine) never build into each other's images."""
         run = self.options.labels.get(GRADING_RUN_LABEL, "")
-        repository = (f"{names.NAMESPACE}exercise-{safe_name(self.exercise)}-"
+        repository = (f"{names.PREFIX}{names.namespace()}/exercise-{safe_name(self.exercise)}-"
                       f"{safe_name(self.options.submission)}"
                       + (f"-{safe_name(run)[:12]}" if run else ""))
         return names.image_tag(self.project, device_type, repository_name=repository)

@@ -36,7 +36,7 @@ import docker
 import docker.errors
 
 from ..engine.client import connect
-from ..engine.names import LABEL, MANAGED_LABEL
+from ..engine.names import LABEL, owned
 from ..errors import RunError
 
 LOCK_DIR = "/tmp/balena"
@@ -93,7 +93,7 @@ class UpdateSimulation:
 
 
 def _labels() -> dict[str, str]:
-    return {MANAGED_LABEL: "true", f"{LABEL}.kind": "updatelock"}
+    return owned({f"{LABEL}.kind": "updatelock"})
 
 
 def simulate_update(

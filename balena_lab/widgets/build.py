@@ -34,9 +34,10 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     linked to a picker builds for the picker's current device type. ``arch``
     (``""``: the device type's own) builds for another arch, as a fleet's arch
     would. The image's tag is chosen then too (:meth:`image_tag`):
-    ``<repository>:<device type>[-<arch>]``, the repository defaulting to
-    ``balena-lab/<project folder>``; a fixed ``tag`` is used as given, whatever
-    the device type (then it names only the last build).
+    ``balena-lab/<namespace>/<name>:<device type>[-<arch>]``, ``name``
+    defaulting to the project folder's (the namespace keeps learners sharing
+    an engine apart); a fixed ``tag`` is used as given, whatever the device
+    type (then it names only the last build).
     """
 
     device_type = traitlets.Unicode("raspberrypi4-64")
@@ -46,12 +47,12 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                  stand_ins: bool = False, command: str | Sequence[str] | None = None,
                  run_after: bool = True, run_timeout: float = 60,
                  variables: Mapping[str, str] | None = None, arch: str | None = None,
-                 tag: str | None = None, repository: str | None = None,
+                 tag: str | None = None, name: str | None = None,
                  **kwargs: Any) -> None:
         self.project_dir = Path(project_dir)
         self.stand_ins, self.command, self.run_after = stand_ins, command, run_after
         self.run_timeout, self.variables, self.tag = run_timeout, dict(variables or {}), tag
-        self.repository = repository
+        self.name = name
         self.result: BuildResult | None = None
         self.run_result: RunResult | None = None
         self.error: BalenaLabError | None = None
@@ -87,8 +88,7 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """The tag the next build gets, from the current device type and arch."""
         if self.tag:
             return self.tag
-        return image_tag(self.project_dir, self.device_type, self.arch or None,
-                         repository_name=self.repository)
+        return image_tag(self.project_dir, self.device_type, self.arch or None, name=self.name)
 
     def _say(self, line: str, *, force: bool = False) -> None:
         self._lines.append(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tarfile
 import time
@@ -10,7 +11,7 @@ import docker
 import pytest
 
 from balena_lab.catalog.arches import get_arch
-from balena_lab.engine import baseimages, rootfs
+from balena_lab.engine import baseimages, names, rootfs
 
 
 def test_image_names_share_one_namespace() -> None:
@@ -81,8 +82,10 @@ def test_list_shows_every_base_image(
 TEST_LABEL = {"io.balena-lab.test": "test_baseimages"}
 
 
-def _labelled_image(client: docker.DockerClient, base: str, label: str) -> str:
-    """A tiny real image built on a base image, labelled as balena_lab builds are."""
+def _labelled_image(client: docker.DockerClient, base: str, label: str, who: str | None = None,
+                    tag: str = "balena-lab/test-prune:latest") -> str:
+    """A tiny real image built on a base image, labelled as balena_lab builds are, in the
+    namespace ``who`` (default: this one's)."""
     dockerfile = f"FROM {base}\nRUN echo built > /built.txt\n".encode()
     context = io.BytesIO()
     with tarfile.open(fileobj=context, mode="w") as tar:
@@ -91,8 +94,9 @@ def _labelled_image(client: docker.DockerClient, base: str, label: str) -> str:
         tar.addfile(info, io.BytesIO(dockerfile))
     context.seek(0)
     image, _ = client.images.build(
-        fileobj=context, custom_context=True, tag="balena-lab/test-prune:latest",
-        labels={baseimages.MANAGED_LABEL: "true", baseimages.KIND_LABEL: label, **TEST_LABEL},
+        fileobj=context, custom_context=True, tag=tag,
+        labels={**names.owned({baseimages.KIND_LABEL: label, **TEST_LABEL}),
+                **({names.NAMESPACE_LABEL: who} if who else {})},
         rm=True,
     )
     return image.id
@@ -158,3 +162,22 @@ def test_bootstrap_node_makes_the_node_stand_ins(
         assert attrs["Architecture"] == "amd64"
     onbuild = docker_client.images.get("balena-lab/node:bookworm-amd64-onbuild").attrs
     assert any("npm install" in trigger for trigger in onbuild["Config"]["OnBuild"])
+
+
+def test_prune_touches_only_this_namespace_unless_all(
+    docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    theirs = _labelled_image(docker_client, base_images["amd64"], "build", who="someone-else",
+                             tag="balena-lab/someone-else/test-prune:latest")
+    mine = _labelled_image(docker_client, base_images["amd64"], "build")
+    try:
+        assert baseimages.prune(docker_client, labels=TEST_LABEL) == ["balena-lab/test-prune:latest"]
+        assert docker_client.images.get(theirs)  # a classmate's build stays
+        removed = baseimages.prune(docker_client, everyone=True, labels=TEST_LABEL)
+        assert removed == ["balena-lab/someone-else/test-prune:latest"]
+        for tag in base_images.values():
+            docker_client.images.get(tag)  # shared: only with include_shared
+    finally:
+        for image in (theirs, mine):
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                docker_client.images.remove(image, force=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import docker
 import pytest
 
+from balena_lab.engine import names
 from balena_lab.engine.containers import remove_volume, run
 from balena_lab.errors import RunError
 
@@ -71,3 +72,24 @@ def test_host_network_only_when_asked(
 def test_missing_image_is_a_clear_error(docker_client: docker.DockerClient) -> None:
     with pytest.raises(RunError, match="no image balena-lab/none:missing"):
         run("balena-lab/none:missing", client=docker_client)
+
+
+def test_each_namespace_has_its_own_data_volume(
+    monkeypatch: pytest.MonkeyPatch, docker_client: docker.DockerClient,
+    base_images: dict[str, str]
+) -> None:
+    """Two learners on one engine, both asking for resin-data: each gets a /data of their own."""
+    seen = {}
+    try:
+        for who in ("ann", "bob", "ann"):
+            monkeypatch.setenv(names.NAMESPACE_ENV, who)
+            result = run(base_images["amd64"], f"echo {who} >> /data/who; cat /data/who",
+                         volumes={"test-resin-data": "/data"})
+            seen[who] = result.output.split()
+            volume = docker_client.volumes.get(names.volume_name("test-resin-data"))
+            assert volume.attrs["Labels"][names.NAMESPACE_LABEL] == who
+    finally:
+        for who in ("ann", "bob"):
+            monkeypatch.setenv(names.NAMESPACE_ENV, who)
+            remove_volume("test-resin-data", docker_client)
+    assert seen == {"ann": ["ann", "ann"], "bob": ["bob"]}

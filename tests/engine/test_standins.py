@@ -51,7 +51,7 @@ def test_references_split_as_docker_reads_them() -> None:
 def test_stand_in_tags_follow_the_image_arch() -> None:
     assert standins.node_tag(get_arch("i386-nlp")) == "balena-lab/node:bookworm-i386"
     assert standins.node_tag(RPI, onbuild=True) == "balena-lab/node:bookworm-rpi-onbuild"
-    assert standins.NODE_REPOSITORY.startswith(names.NAMESPACE)
+    assert standins.NODE_REPOSITORY.startswith(names.PREFIX)
 
 
 def test_a_missing_debian_stand_in_names_the_bootstrap_command(

@@ -10,6 +10,7 @@ import time
 import docker
 import pytest
 
+from balena_lab.engine.names import namespace
 from balena_lab.exercises import CheckOptions, all_exercises, collect_answer, run_checks
 
 from .classgen import solution_namespace, starter_namespace
@@ -51,7 +52,8 @@ def test_images_are_labelled_per_submission(
     alice = [i for i in images if i.labels.get("io.balena-lab.submission") == "alice"]
     assert alice and alice[0].labels["io.balena-lab.exercise"] == "dockerfile-basics"
     # the grading run is in the name: two gradings at once never share an image
-    assert f"balena-lab/exercise-dockerfile-basics-alice-{value[:12]}:intel-nuc" in alice[0].tags
+    assert (f"balena-lab/{namespace()}/exercise-dockerfile-basics-alice-{value[:12]}:intel-nuc"
+            in alice[0].tags)
 
 
 @pytest.mark.parametrize("wrong, failing", [

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import docker
 
+from balena_lab.engine.names import namespace
 from balena_lab.widgets import BuildPanel, DeviceTypePicker, link
 
 
@@ -21,18 +22,18 @@ def _project(tmp_path: Path, run_line: str = "RUN echo built-here > /built") -> 
 
 def test_the_tag_follows_the_device_type_and_arch_until_the_build(tmp_path: Path) -> None:
     picker = DeviceTypePicker("raspberrypi3")
-    panel = BuildPanel(_project(tmp_path), "raspberrypi3", repository="balena-lab/p")
+    panel = BuildPanel(_project(tmp_path), "raspberrypi3", name="p")
     link(picker, panel)
-    assert panel.image_tag() == "balena-lab/p:raspberrypi3"
+    assert panel.image_tag() == f"balena-lab/{namespace()}/p:raspberrypi3"
     picker.value = "genericx86-64-ext"
-    assert panel.image_tag() == "balena-lab/p:genericx86-64-ext"
+    assert panel.image_tag() == f"balena-lab/{namespace()}/p:genericx86-64-ext"
     panel.arch = "i386"  # not the device type's own arch: named in the tag
-    assert panel.image_tag() == "balena-lab/p:genericx86-64-ext-i386"
+    assert panel.image_tag() == f"balena-lab/{namespace()}/p:genericx86-64-ext-i386"
     assert "(i386)" in panel.status.value
     panel.arch = "amd64"
-    assert panel.image_tag() == "balena-lab/p:genericx86-64-ext"
+    assert panel.image_tag() == f"balena-lab/{namespace()}/p:genericx86-64-ext"
     default = BuildPanel(_project(tmp_path / "other"), "raspberrypi4-64", arch="armv7hf")
-    assert default.image_tag() == "balena-lab/panel-test:raspberrypi4-64-armv7hf"
+    assert default.image_tag() == f"balena-lab/{namespace()}/panel-test:raspberrypi4-64-armv7hf"
     fixed = BuildPanel(_project(tmp_path / "fixed"), "raspberrypi3", tag="x/y:z")
     fixed.device_type = "genericx86-64-ext"
     assert fixed.image_tag() == "x/y:z"
@@ -72,18 +73,18 @@ def test_a_panel_linked_to_a_picker_builds_and_tags_for_the_picked_device_type(
 ) -> None:
     picker = DeviceTypePicker("raspberrypi4-64")
     panel = BuildPanel(_project(tmp_path), "raspberrypi4-64", stand_ins=True, run_after=False,
-                       repository="balena-lab/widget-panel-follow")
+                       name="widget-panel-follow")
     link(picker, panel)
     picker.value = "genericx86-64-ext"
     try:
         result = panel.build()
         assert result is not None, panel.error
         assert (result.device_type, result.arch) == ("genericx86-64-ext", "amd64")
-        assert result.tag == "balena-lab/widget-panel-follow:genericx86-64-ext"
+        assert result.tag == f"balena-lab/{namespace()}/widget-panel-follow:genericx86-64-ext"
         image = docker_client.images.get(result.tag)
         assert image.attrs["Architecture"] == "amd64"
     finally:
-        docker_client.images.remove("balena-lab/widget-panel-follow:genericx86-64-ext",
+        docker_client.images.remove(f"balena-lab/{namespace()}/widget-panel-follow:genericx86-64-ext",
                                     force=True)
 
 
