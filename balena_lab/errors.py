@@ -53,6 +53,7 @@ a widget or an exercise check shows.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Self
 
@@ -82,6 +83,16 @@ class BalenaLabError(Exception):
         """The message with the fix phrased for a notebook (never a CLI flag)."""
         fix = self.notebook_fix or self.fix
         return f"{self.message}\n  fix: {fix}" if fix else self.message
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"type", "message", "fix"}``: how ``--json`` reports an error that ends a command.
+
+        ``type`` is the class's name in kebab case (``UnreadableInputError``:
+        ``unreadable-input``); :class:`ResolutionError` has its own contract.
+        """
+        name = type(self).__name__.removesuffix("Error")
+        kind = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+        return {"type": kind, "message": self.message, **({"fix": self.fix} if self.fix else {})}
 
 
 class InputError(BalenaLabError):

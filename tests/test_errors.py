@@ -31,3 +31,12 @@ def test_a_typo_gets_did_you_mean_in_both() -> None:
 def test_without_a_notebook_fix_the_fix_is_the_same() -> None:
     error = BalenaLabError("broken", fix="mend it")
     assert error.for_notebook() == str(error) == "broken\n  fix: mend it"
+
+
+def test_every_error_has_a_json_form_named_after_its_class() -> None:
+    from balena_lab.errors import EngineUnreachable, UnreadableInputError
+
+    assert UnreadableInputError("no such file", path="x").to_dict() == {
+        "type": "unreadable-input", "message": "x: no such file"}
+    assert EngineUnreachable("gone", fix="start it").to_dict() == {
+        "type": "engine-unreachable", "message": "gone", "fix": "start it"}

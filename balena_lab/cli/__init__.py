@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -91,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except BalenaLabError as error:
         print(f"balena-lab: error: {error}", file=sys.stderr)
+        if getattr(args, "json", False):  # --json answers with one object, errors included
+            print(json.dumps({"error": error.to_dict()}, indent=2))
         return EXIT_USAGE_OR_INPUT
     except KeyboardInterrupt:
         print("balena-lab: interrupted", file=sys.stderr)
