@@ -34,6 +34,9 @@ def add_parser(subparsers: Any) -> None:
                         help="how long to wait for a Docker engine that stopped answering, "
                         "to grade its submissions again (default "
                         f"{ENGINE_WAIT:g}); exit status 3 if some stay ungraded")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run each notebook in a kernel of this machine instead of a "
+                        "container of its own (the learners' code then has your privileges)")
     parser.add_argument("--keep-images", action="store_true",
                         help="keep the images built while grading (labelled per submission)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         report = grade(args.submissions, args.exercise, jobs=args.jobs, output_dir=args.output,
                        timeout=args.timeout, keep_images=args.keep_images, on_result=progress,
                        build_timeout=args.build_timeout, engine_wait=args.engine_wait,
-                       on_wait=waiting)
+                       on_wait=waiting, sandbox=not args.no_sandbox)
     except KeyboardInterrupt:
         print("balena-lab: interrupted: the workers and their kernels are stopped, the run's "
               "images removed; what was graded is in report.partial.html", file=sys.stderr)

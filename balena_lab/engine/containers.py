@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import docker
 import docker.errors
+import docker.types
 import requests.exceptions
 
 from .._values import JsonValue
@@ -31,6 +33,32 @@ _WAIT_ERRORS: tuple[type[Exception], ...] = (requests.exceptions.ReadTimeout, *T
 _REMOVE_ERRORS: tuple[type[Exception], ...] = (docker.errors.APIError, *TRANSPORT_ERRORS)
 _FOLLOW_ERRORS: tuple[type[Exception], ...] = (*_REMOVE_ERRORS, requests.exceptions.RequestException)
 _VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")  # Docker's rule for volume names
+
+
+#: Output kept per container: a flood of printing costs this much memory and no more
+#: (the oldest lines go first; the last lines, where results are, stay).
+MAX_OUTPUT = 16 * 1024 * 1024
+# The engine's own log of a container is capped too, so a flood cannot fill the disk.
+_LOG_CONFIG = docker.types.LogConfig(type="json-file", config={"max-size": "16m", "max-file": "1"})
+
+
+@dataclass(frozen=True)
+class Locked:
+    """How a locked-down container is confined (for code nobody vouches for).
+
+    No network (loopback only), a read-only root file system with a small
+    ``/tmp`` in memory, every capability dropped and no new privileges, a user
+    that is not root, and limits on memory (``/tmp`` counts in it), processes
+    and CPU.  ``binds`` are host folders, always read-only.
+    """
+
+    memory: str = "1g"
+    pids: int = 256
+    cpus: float = 1.0
+    tmp_size: str = "256m"
+    user: str = "65534:65534"  # nobody
+    network: bool = False
+    binds: Mapping[str, str] = field(default_factory=dict)  # host path -> container path
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,7 @@ def run(
     files: Mapping[str, tuple[bytes, int]] | None = None,
     prepare: Callable[[Any], None] | None = None,
     on_output: Callable[[str], None] | None = None,
+    locked: Locked | None = None,
     client: docker.DockerClient | None = None,
 ) -> RunResult:
     """Run ``image`` (its CMD, or ``command``) and wait at most ``timeout`` seconds.
@@ -81,8 +110,9 @@ def run(
     cannot replace (a stand-in ``uname`` on the PATH, say); ``prepare`` is then
     called with the created container (a docker-py ``Container``), before it
     starts, for what needs the image's own files.  ``on_output``
-    receives each line as the container prints it.  The container is removed
-    whatever happens.
+    receives each line as the container prints it.  ``locked`` confines the
+    container (:class:`Locked`: for a learner's code).  The container is removed
+    whatever happens, and the output kept is at most :data:`MAX_OUTPUT`.
     """
     client = client or connect()
     try:
@@ -107,19 +137,31 @@ def run(
     else:
         cmd = list(command) if command else None
     started = time.monotonic()
+    binds = {name: {"bind": path, "mode": "rw"} for name, path in mounts.items()}
+    confinement: dict[str, Any] = {}
+    if locked is not None:
+        binds.update({host: {"bind": path, "mode": "ro"} for host, path in locked.binds.items()})
+        confinement = {
+            "network_mode": None if locked.network else "none", "read_only": True,
+            "tmpfs": {"/tmp": f"size={locked.tmp_size},mode=1777"}, "cap_drop": ["ALL"],
+            "security_opt": ["no-new-privileges"], "user": locked.user,
+            "mem_limit": locked.memory, "memswap_limit": locked.memory,
+            "pids_limit": locked.pids, "nano_cpus": int(locked.cpus * 1e9)}
+    else:
+        confinement = {"network_mode": "host" if host_network else None}
     try:
         container = client.containers.create(
             image, cmd, platform=platform, detach=True,
             environment=dict(environment or {}), privileged=privileged,
-            network_mode="host" if host_network else None,
-            volumes={name: {"bind": path, "mode": "rw"} for name, path in mounts.items()},
+            volumes=binds, log_config=_LOG_CONFIG,
             labels=names.owned({names.KIND_LABEL: names.RUN_KIND}),
+            **confinement,
         )
     except docker.errors.APIError as error:
         raise RunError(f"cannot create a container of {image}: {error.explanation}") from None
     except TRANSPORT_ERRORS:
         raise EngineUnreachable("the Docker engine does not answer", fix=START_ENGINE_FIX) from None
-    lines: list[str] = []
+    lines: deque[str] = deque()
     # The time limit holds even if this process is killed: the reaper removes the container.
     watchdog = reaper.start(container.id or "", timeout)
     try:
@@ -166,22 +208,32 @@ def run(
     )
 
 
-def _follow(container: Any, lines: list[str], on_output: Callable[[str], None] | None) -> None:
+def _follow(container: Any, lines: deque[str], on_output: Callable[[str], None] | None) -> None:
     partial = ""
+    kept = 0
+
+    def keep(line: str) -> None:
+        nonlocal kept
+        lines.append(line)
+        kept += len(line) + 1
+        while kept > MAX_OUTPUT and len(lines) > 1:
+            kept -= len(lines.popleft()) + 1
+        if on_output:
+            on_output(line)
+
     try:
         for chunk in container.logs(stream=True, follow=True):
             partial += chunk.decode("utf-8", errors="replace")
             *complete, partial = partial.split("\n")
             for line in complete:
-                lines.append(line)
-                if on_output:
-                    on_output(line)
+                keep(line)
+            if len(partial) > MAX_OUTPUT:  # one endless line
+                keep(partial[-MAX_OUTPUT:])
+                partial = ""
     except _FOLLOW_ERRORS:
         pass  # the engine went away: run() says so; what was read so far is kept
     if partial:
-        lines.append(partial)
-        if on_output:
-            on_output(partial)
+        keep(partial)
 
 
 def _ensure_volume(client: docker.DockerClient, name: str) -> None:

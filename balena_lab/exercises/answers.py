@@ -202,8 +202,15 @@ def write_answer(exercise: str, namespace: Mapping[str, Any], path: str | Path) 
 
 def read_answer(path: str | Path) -> Answer:
     """The answer written by :func:`write_answer`; ValueError when it cannot be read."""
+    return parse_answer(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def parse_answer(text: str, where: str = "the answer") -> Answer:
+    """An answer from its JSON text (what :func:`write_answer` writes); ValueError if not one."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(text)
     except RecursionError:  # a learner's value nested thousands deep
-        raise ValueError(f"{path}: the answer is nested too deeply to read") from None
+        raise ValueError(f"{where}: the answer is nested too deeply to read") from None
+    if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
+        raise ValueError(f"{where}: not an answer")  # noqa: TRY004 - callers catch ValueError
     return Answer.from_dict(data)

@@ -142,6 +142,7 @@ def grade(
     build_timeout: float = DEFAULT_BUILD_TIMEOUT,
     engine_wait: float = ENGINE_WAIT,
     on_wait: Callable[[str], None] | None = None,
+    sandbox: bool = True,
 ) -> ClassReport:
     """Grade every submission in ``submissions_dir`` for ``exercise``; write and return the report.
 
@@ -151,6 +152,8 @@ def grade(
     default ``<submissions_dir>-graded`` next to it.  ``timeout``: seconds
     each notebook may run (default: the exercise's ``time_limit``).  ``on_result`` sees each result as it arrives.
     ``build_timeout``: seconds each build inside a check may take.
+    ``sandbox``: each notebook runs in a container of its own (:mod:`.sandbox`);
+    False runs it in a kernel of this machine, with the grader's privileges.
 
     Submissions the engine's outage left ungraded (``engine-error``) are
     graded again once the engine answers, waiting at most ``engine_wait``
@@ -178,9 +181,11 @@ def grade(
     submissions, skipped = discover(source)
     if not submissions:
         raise GradingError(f"{submissions_dir}: no .ipynb files to grade")
+    if sandbox:
+        _prepare_sandbox()
     output.mkdir(parents=True, exist_ok=True)
     run = _Run(spec.name, source, output, submissions, jobs=jobs, timeout=timeout,
-               build_timeout=build_timeout, on_result=on_result)
+               build_timeout=build_timeout, on_result=on_result, sandbox=sandbox)
 
     def report(complete: bool, removed: tuple[str, ...] = ()) -> ClassReport:
         ordered = [run.results[i] for i in range(len(submissions)) if i in run.results]
@@ -208,6 +213,20 @@ def grade(
     return final
 
 
+def _prepare_sandbox() -> None:
+    """Make the sandbox image now, so a missing base image stops grading before it starts.
+
+    An engine that does not answer yet is no reason to stop: each submission is then
+    ``engine-error``, graded again when it answers.
+    """
+    from .sandbox import ensure_image
+
+    try:
+        ensure_image()
+    except EngineUnreachable:
+        pass
+
+
 def _engine_answers(wait: float, count: int, on_wait: Callable[[str], None] | None) -> bool:
     """Wait up to ``wait`` seconds for the engine to answer again; did it?"""
     from ..engine.client import connect
@@ -232,11 +251,13 @@ class _Run:
     def __init__(self, exercise: str, source: Path, output: Path,
                  submissions: list[tuple[str, Path]], *, jobs: int, timeout: float,
                  build_timeout: float,
-                 on_result: Callable[[SubmissionResult], None] | None) -> None:
+                 on_result: Callable[[SubmissionResult], None] | None,
+                 sandbox: bool) -> None:
         self.exercise, self.source, self.output = exercise, source, output
         self.submissions, self.jobs = submissions, jobs
         self.timeout, self.build_timeout = timeout, build_timeout
         self.on_result = on_result
+        self.sandbox = sandbox
         self.after_each: Callable[[], object] | None = None
         self.run_id = uuid.uuid4().hex[:12]
         self.started = time.monotonic()
@@ -284,7 +305,7 @@ class _Run:
                 spec: dict[str, object] = {
                     "path": str(path), "exercise": self.exercise, "learner": learner,
                     "output_dir": str(self.output), "timeout": self.timeout,
-                    "build_timeout": self.build_timeout,
+                    "build_timeout": self.build_timeout, "sandbox": self.sandbox,
                     "labels": {GRADING_RUN_LABEL: self.run_id},
                     "file": path.relative_to(self.source).as_posix(),
                     "result": str(self.logs / f"{learner}.result.json"),

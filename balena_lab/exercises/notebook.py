@@ -121,6 +121,12 @@ def collector_source(exercise: str, answer_path: str | Path) -> str:
             f"_balena_lab_write_answer({exercise!r}, globals(), {str(answer_path)!r})\n")
 
 
+# Parameters a grading run injects.  What makes the notebook's own self-check do
+# nothing is the kernel's environment (GRADING_ENV), which no notebook variable resets: a
+# parameters cell that lost its tag gets these injected above it, then undone.
+GRADING_PARAMETERS = {"grading": True, "check_builds": False}
+
+
 def grading_copy(notebook: nbformat.NotebookNode, exercise: str,
                  answer_path: str | Path) -> nbformat.NotebookNode:
     """The notebook to execute for grading (the submission itself is never changed)."""

@@ -15,26 +15,27 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._values import JsonValue
-from ..errors import NotebookError
-from .answers import read_answer, run_checks
+from ..errors import EngineUnreachable, NotebookError
+from .answers import Answer, parse_answer, run_checks
 from .catalog import get_exercise
 from .context import CheckOptions
 from .core import CheckReport, CheckResult, Exercise
-from .execution import execute
+from .execution import Execution, execute
 from .limits import DEFAULT_BUILD_TIMEOUT
-from .notebook import exercise_of, grading_copy, missing_cells, read_notebook
+from .notebook import (
+    GRADING_PARAMETERS,
+    exercise_of,
+    grading_copy,
+    missing_cells,
+    read_notebook,
+)
 from .selfcheck import GRADING_ENV
-
-# Parameters a grading run injects.  What makes the notebook's own self-check do
-# nothing is the kernel's environment (GRADING_ENV), which no notebook variable resets: a
-# parameters cell that lost its tag gets these injected above it, then undone.
-GRADING_PARAMETERS = {"grading": True, "check_builds": False}
 
 #: ``engine-error``: the Docker engine stopped answering while the checks ran; the grader
 #: grades the submission again once it answers, and says so if it never does.
@@ -103,10 +104,13 @@ def grade_submission(
     engine: bool = True,
     file: str | None = None,
     build_timeout: float = DEFAULT_BUILD_TIMEOUT,
+    sandbox: bool = False,
 ) -> SubmissionResult:
     """Grade the notebook at ``path`` for ``exercise``; the executed copy goes to ``output_dir``.
 
-    ``build_timeout``: seconds each build inside a check may take.
+    ``build_timeout``: seconds each build inside a check may take.  ``sandbox``:
+    execute the notebook in a container of its own (:mod:`.sandbox`), not in a
+    kernel of this machine; the checks run here either way.
     """
     spec = get_exercise(exercise)
     timeout = spec.time_limit if timeout is None else timeout
@@ -133,28 +137,56 @@ def grade_submission(
     executed_dir = output_dir / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
     executed_path = executed_dir / f"{learner}.ipynb"
+    if sandbox:
+        from .sandbox import execute_sandboxed
+
+        try:
+            execution, answer_text = execute_sandboxed(notebook, executed_path,
+                                                       exercise=spec.name, timeout=timeout)
+        except EngineUnreachable as error:
+            message = (f"the Docker engine stopped answering before the notebook ran "
+                       f"({error.message}): graded again when it answers")
+            return finish("engine-error", message, not_checked(spec, "no answer yet"),
+                          notes=tuple(notes))
+    else:
+        execution, answer_text = _execute_here(notebook, spec.name, executed_path, timeout)
+    notes.extend(execution.facts.errors)
+    extra = {"execution_seconds": execution.seconds,
+             "kernel_start": execution.facts.kernel_start,
+             "executed": str(executed_path.relative_to(output_dir))}
+    if execution.status != "completed" or answer_text is None:
+        status = execution.status if execution.status != "completed" else "failed"
+        message = execution.message if execution.status != "completed" else (
+            "the notebook ran but its answer could not be collected")
+        return finish(status, message, not_checked(spec, message), notes=tuple(notes), **extra)
+    try:
+        answer = parse_answer(answer_text)
+    except (ValueError, KeyError, TypeError) as error:
+        return finish("failed", f"the answer could not be read ({error})",
+                      not_checked(spec, "no answer"), notes=tuple(notes), **extra)
+    return _checked(spec, answer, notes, extra, finish, learner=learner, labels=labels,
+                    engine=engine, build_timeout=build_timeout)
+
+
+def _execute_here(notebook: Any, exercise: str, executed_path: Path,
+                  timeout: float) -> tuple[Execution, str | None]:
+    """Execute the grading copy in a kernel of this machine; (how it ended, the answer's text)."""
     with tempfile.TemporaryDirectory(prefix="balena-lab-grade-") as scratch:
         answer_path = Path(scratch) / "answer.json"
         work = Path(scratch) / "cwd"
         work.mkdir()
-        copy = grading_copy(notebook, spec.name, answer_path)
+        copy = grading_copy(notebook, exercise, answer_path)
         execution = execute(copy, executed_path, parameters=dict(GRADING_PARAMETERS),
                             timeout=timeout, cwd=work, env={GRADING_ENV: "1"})
-        notes.extend(execution.facts.errors)
-        extra = {"execution_seconds": execution.seconds,
-                 "kernel_start": execution.facts.kernel_start,
-                 "executed": str(executed_path.relative_to(output_dir))}
-        if execution.status != "completed" or not answer_path.exists():
-            status = execution.status if execution.status != "completed" else "failed"
-            message = execution.message if execution.status != "completed" else (
-                "the notebook ran but its answer could not be collected")
-            return finish(status, message, not_checked(spec, message), notes=tuple(notes),
-                          **extra)
         try:
-            answer = read_answer(answer_path)
-        except (OSError, ValueError, KeyError) as error:
-            return finish("failed", f"the answer could not be read ({error})",
-                          not_checked(spec, "no answer"), notes=tuple(notes), **extra)
+            return execution, answer_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return execution, None
+
+def _checked(spec: Exercise, answer: Answer, notes: list[str], extra: dict[str, Any],
+             finish: Callable[..., SubmissionResult], *, learner: str, labels: Mapping[str, str] | None, engine: bool,
+             build_timeout: float) -> SubmissionResult:
+    """Run the trusted checks on the answer taken out of the executed notebook."""
     notes.extend(answer.problems)
     options = CheckOptions(engine=engine, submission=learner, labels=dict(labels or {}),
                            build_timeout=build_timeout)

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Self
+
+import pytest
 
 UPSTREAM = "/var/run/docker.sock"
 
@@ -88,3 +92,14 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
         target.shutdown(socket.SHUT_WR)
     except OSError:
         pass  # cut: both ends are closed already
+
+
+@pytest.fixture()
+def cuttable_engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[CuttableEngine]:
+    """The real engine behind a :class:`CuttableEngine`, as ``DOCKER_HOST`` for this test
+    and every process it starts (workers, kernels, reapers)."""
+    folder = Path(tempfile.mkdtemp(prefix="bl-", dir="/tmp"))  # a socket path fits in 108 bytes
+    with CuttableEngine(folder) as proxy:
+        monkeypatch.setenv("DOCKER_HOST", proxy.address)
+        yield proxy
+    folder.rmdir()

@@ -9,10 +9,9 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -25,20 +24,11 @@ from balena_lab.engine.client import connect
 from balena_lab.engine.containers import run
 from balena_lab.engine.names import KIND_LABEL, RUN_KIND
 from balena_lab.errors import EngineUnreachable
-from tests.engine.faulty_engine import CuttableEngine
+from tests.engine.faulty_engine import CuttableEngine, cuttable_engine
 from tests.files import write_tree
 
 pytestmark = pytest.mark.docker
-
-
-@pytest.fixture()
-def engine(monkeypatch: pytest.MonkeyPatch,
-           docker_client: docker.DockerClient) -> Iterator[CuttableEngine]:
-    folder = Path(tempfile.mkdtemp(prefix="bl-", dir="/tmp"))  # a socket path fits in 108 bytes
-    with CuttableEngine(folder) as proxy:
-        monkeypatch.setenv("DOCKER_HOST", proxy.address)  # the reaper inherits it too
-        yield proxy
-    folder.rmdir()
+engine = cuttable_engine
 
 
 def _eventually(condition: Callable[[], bool], seconds: float) -> bool:
