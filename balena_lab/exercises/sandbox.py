@@ -37,6 +37,7 @@ needs the grader's Python to be 3.11 like Debian bookworm's (checked).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -158,9 +159,7 @@ def execute_sandboxed(
         os.chmod(folder, 0o755)
         os.chmod(folder / "in.ipynb", 0o444)
         base = locked or Locked()
-        confined = Locked(memory=base.memory, pids=base.pids, cpus=base.cpus,
-                          tmp_size=base.tmp_size, user=base.user, network=base.network,
-                          binds={**_binds(folder), **base.binds})
+        confined = dataclasses.replace(base, binds={**_binds(folder), **base.binds})
         result = run(image, ["python3", "-m", "balena_lab.exercises.sandboxed", f"{timeout:g}"],
                      timeout=timeout + START_TIMEOUT + 30, environment=_ENVIRONMENT,
                      locked=confined, client=client)
