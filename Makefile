@@ -11,16 +11,17 @@ PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 KERNEL := balena-lab
+CLASS_PREFIX ?= /opt/balena-lab
 PYTEST_ARGS ?=
 
-.PHONY: masterclass test setup engine images kernel oracle doctor clean
+.PHONY: masterclass test setup engine images kernel oracle classroom doctor clean
 
 masterclass: images kernel
 	$(VENV)/bin/balena-lab doctor || true
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) \
 	    --MappingKernelManager.default_kernel_name=$(KERNEL)
 
-test: images kernel oracle
+test: images kernel oracle classroom
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed kernel
@@ -43,6 +44,11 @@ images: $(VENV)/.installed engine
 
 oracle:
 	bash scripts/install-oracle.sh
+
+# A class on one server: a venv every learner can run (not .venv, which may sit in a
+# home only you can enter), with JupyterHub, the kernel and the proxy from npm.
+classroom: engine
+	$(SUDO) bash scripts/install-classroom.sh $(CLASS_PREFIX)
 
 doctor: $(VENV)/.installed
 	$(VENV)/bin/balena-lab doctor

@@ -33,6 +33,7 @@ cares about::
     │                               the original (template) source line
     ├── RunError                    a container could not be created or run
     ├── ProjectsNotFound            the masterclass's example projects are nowhere found
+    ├── ClassroomError              a class server: its learners, their workspaces, JupyterHub
     └── ExerciseError               an exercise name, its notebook or a grading run
         ├── NotebookError           a file that is not a readable notebook (bad JSON, ...)
         ├── GradingError            grading cannot start (no submissions, bad options)
@@ -352,6 +353,11 @@ class GradingError(ExerciseError):
 
 class ReportWriteError(ExerciseError):
     """A class report that could not be written; no file of it was replaced."""
+
+
+class ClassroomError(BalenaLabError):
+    """A class server that cannot be set up or served as asked (not root, a bad learner
+    name, a Python the learners cannot run, no proxy, ...)."""
 
 
 class ProjectsNotFound(BalenaLabError):

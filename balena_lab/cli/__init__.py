@@ -43,6 +43,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "exercise": ("exercise", "list the exercises, or run one notebook and check it"),
     "grade": ("grade", ("run every submitted notebook in its own kernel and write a class "
                         "report")),
+    "class": ("classroom", "run a class on one server: learners' accounts and JupyterHub"),
 }
 
 EXIT_USAGE_OR_INPUT = 2

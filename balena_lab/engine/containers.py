@@ -200,7 +200,7 @@ def run(
         except docker.errors.NotFound:
             reaper.stop(watchdog)
         except _REMOVE_ERRORS:
-            pass  # the reaper keeps trying until the engine answers
+            reaper.hand_over(watchdog)  # it removes the container once the engine answers
     return RunResult(
         image=image, command=tuple(cmd) if cmd else None, exit_code=exit_code,
         output=output, seconds=time.monotonic() - started, timed_out=timed_out,

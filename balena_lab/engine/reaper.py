@@ -8,7 +8,10 @@ SECONDS``, in a session of its own (a signal to the client's process group
 does not reach it).  It removes the container, with force, as soon as the
 client process ``PID`` is gone or ``SECONDS`` have passed, whichever comes
 first, retrying while the engine does not answer.  A client that ends
-normally removes the container itself and stops its reaper.
+normally removes the container itself and stops its reaper; a client that
+could not remove it (the engine stopped answering) hands it over at once
+(:func:`hand_over`), so the container goes as soon as the engine answers again,
+not at the end of its time limit.
 
 Why not ``auto_remove``: the engine then removes the container the moment it
 exits, racing the client's read of the exit code and of its last lines (the
@@ -20,6 +23,7 @@ nobody stops it.
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 import time
@@ -37,7 +41,9 @@ def start(container_id: str, seconds: float) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "balena_lab.engine.reaper", container_id, str(os.getpid()),
          str(seconds + GRACE)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # Its stdin is a pipe from the client: a line on it, or its end (the client
+        # died), means "now".
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True,
     )
 
@@ -46,6 +52,19 @@ def stop(reaper: subprocess.Popen[bytes]) -> None:
     """Stop a reaper whose container is already removed."""
     reaper.kill()
     reaper.wait()
+    if reaper.stdin is not None:
+        reaper.stdin.close()
+
+
+def hand_over(reaper: subprocess.Popen[bytes]) -> None:
+    """Ask the reaper to remove its container now (the client could not)."""
+    if reaper.stdin is None:
+        return
+    try:
+        reaper.stdin.write(b"now\n")
+        reaper.stdin.close()
+    except OSError:
+        pass  # it has ended already: it removed the container, or gave up
 
 
 def _alive(pid: int) -> bool:
@@ -84,7 +103,9 @@ def main(argv: list[str]) -> int:
     container_id, pid, seconds = argv[0], int(argv[1]), float(argv[2])
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and _alive(pid):
-        time.sleep(_POLL)
+        readable, _, _ = select.select([sys.stdin], [], [], _POLL)
+        if readable:  # handed over, or the client's end closed: now
+            break
     _remove(container_id)
     return 0
 

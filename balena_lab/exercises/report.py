@@ -133,9 +133,12 @@ class ClassReport(JsonValue):
         """The warning a partial report carries, or None when the run finished."""
         if self.complete:
             return None
+        from .context import GRADING_RUN_LABEL  # the grading's own modules, loaded by now
+
         return (f"PARTIAL REPORT: {len(self.results)} of {max(self.expected, len(self.results))} "
                 "submissions graded so far; the grading run had not finished (still "
-                "running, interrupted or killed)")
+                "running, interrupted or killed). If it was killed, its images may remain: "
+                f"balena-lab images prune --label {GRADING_RUN_LABEL}={self.run_id}")
 
     def summary(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status().items()))

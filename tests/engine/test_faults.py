@@ -75,6 +75,21 @@ def test_an_engine_lost_mid_run_is_engine_unreachable_and_the_container_still_go
                        3 + reaper.GRACE + 15)
 
 
+def test_a_container_the_client_could_not_remove_goes_when_the_engine_is_back(
+    engine: CuttableEngine, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    """Not at the end of its time limit: the client hands it to its reaper at once (an
+    engine back after a blip, or for good at another moment, must not keep it)."""
+    image, word = base_images["amd64"], f"handed-{time.monotonic_ns()}"
+    threading.Timer(1.5, engine.cut).start()
+    with pytest.raises(EngineUnreachable, match="during the run"):
+        run(image, f"echo {word}; sleep 600", timeout=600, client=connect())
+    assert _containers_of(docker_client, image, word), "the engine kept it: the client could not"
+    engine.restore()
+    # The reaper retries every 2 s: far less than the 600 s limit.
+    assert _eventually(lambda: not _containers_of(docker_client, image, word), 20)
+
+
 def test_a_killed_client_leaves_no_container(
     docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:

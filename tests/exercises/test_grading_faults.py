@@ -133,7 +133,7 @@ def test_ctrl_c_stops_workers_and_kernels_and_leaves_a_partial_report(
 
 
 def test_a_killed_grader_leaves_a_marked_partial_report(
-    tmp_path: Path, base_images: dict[str, str]
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
     grader = _grader(tmp_path, ["correct", "infinite-loop"])
     try:
@@ -144,3 +144,13 @@ def test_a_killed_grader_leaves_a_marked_partial_report(
     page = (tmp_path / "out" / "report.partial.html").read_text()
     assert "PARTIAL REPORT: 1 of 2 submissions graded" in page
     assert not (tmp_path / "out" / "report.html").exists()
+    # A killed grader cannot clean up: the page names the command that does.
+    run_id = re.search(r"run <code>([0-9a-f]+)</code>", page)[1]  # type: ignore[index]
+    prune = f"balena-lab images prune --label {GRADING_RUN_LABEL}={run_id}"
+    assert prune in page
+    label = {"label": f"{GRADING_RUN_LABEL}={run_id}"}
+    assert docker_client.images.list(filters=label), "the finished learner's image is left"
+    done = subprocess.run([sys.executable, "-m", "balena_lab", *prune.split()[1:]],
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert not docker_client.images.list(filters=label)

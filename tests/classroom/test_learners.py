@@ -1,0 +1,63 @@
+"""Learner names and accounts, the parts that need no root: a learner's name is their
+namespace, and every command refuses a bad one before touching any account."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from balena_lab.classroom import learners
+from balena_lab.cli import main
+from balena_lab.engine.names import name_component
+from balena_lab.errors import ClassroomError
+
+
+@pytest.mark.parametrize("name", ["ann", "ann-lee", "b2", "a" * 32, "x-1-y"])
+def test_a_good_name_is_its_own_namespace(name: str) -> None:
+    assert learners.check_name(name) == name
+    assert name_component(name, "") == name
+
+
+@pytest.mark.parametrize("name", [
+    "ann_lee",      # would share the namespace ann-lee
+    "Ann",          # upper case: not a namespace, and not a portable login
+    "2ann",         # a digit first
+    "ann--lee",     # a double dash collapses to ann-lee
+    "ann-",         # a trailing dash is cut
+    "-ann",
+    "a" * 33,       # longer than a namespace
+    "",
+    "ann lee",
+    "../root",
+])
+def test_a_bad_name_is_refused_with_the_rule(name: str) -> None:
+    with pytest.raises(ClassroomError, match="not a learner name") as caught:
+        learners.check_name(name)
+    assert caught.value.fix == "e.g. ann-lee"
+
+
+def test_an_account_that_is_no_learners_is_refused() -> None:
+    with pytest.raises(ClassroomError, match="not a learner of this class"):
+        learners.account("root")  # root is in neither the class's group nor docker's
+
+
+def test_an_unknown_user_is_refused_with_the_command_that_adds_them() -> None:
+    with pytest.raises(ClassroomError, match="no system user") as caught:
+        learners.account("nobody-here-at-all")
+    assert caught.value.fix == "balena-lab class add nobody-here-at-all"
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_cli_refuses_a_bad_name_before_anything_else(
+        action: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["class", action, "ann", "Bad_Name"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("balena-lab: error: 'Bad_Name' is not a learner name")
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="as root, adding is allowed")
+def test_adding_without_root_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["class", "add", "ann"]) == 2
+    assert "adding learners needs root" in capsys.readouterr().err
