@@ -320,8 +320,11 @@ class BuildStepFailed(BuildError):
         source: str | None,
         exit_code: int | None,
         log: tuple[str, ...] = (),
+        headline: str | None = None,
     ) -> None:
         super().__init__(message, log=log)
+        #: The message without the step's output (for a view that shows the log already).
+        self.headline = headline or message
         self.step = step
         self.instruction = instruction
         self.path = path

@@ -25,7 +25,8 @@ def test_a_typo_gets_did_you_mean_in_both() -> None:
     with pytest.raises(UnknownDeviceTypeError) as device:
         get_device_type("raspberrypi4-46")
     assert "Did you mean raspberrypi4-64" in device.value.for_notebook()
-    assert "--matrix" in str(device.value) and "--matrix" not in device.value.for_notebook()
+    assert "balena-lab devices" in str(device.value)
+    assert "balena-lab devices" not in device.value.for_notebook()
 
 
 def test_without_a_notebook_fix_the_fix_is_the_same() -> None:

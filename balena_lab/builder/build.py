@@ -229,10 +229,10 @@ def _raise_failure(reader: BuildLogReader, resolution: Resolution) -> None:
     code = reader.exit_code()
     detail = f"exit code {code}" if code is not None else message
     shown = "\n    ".join(output) if output else "(no output)"
+    headline = (f"{where}: step {step.number}/{step.total} failed ({detail})\n"
+                f"  {source.text if source else step.instruction}")
     raise BuildStepFailed(
-        f"{where}: step {step.number}/{step.total} failed ({detail})\n"
-        f"  {source.text if source else step.instruction}\n"
-        f"  last output:\n    {shown}",
+        f"{headline}\n  last output:\n    {shown}", headline=headline,
         step=step.number, instruction=step.instruction,
         path=source.path if source else None, line=source.line if source else None,
         source=source.text if source else None, exit_code=code, log=output,

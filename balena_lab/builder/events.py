@@ -23,6 +23,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from .._values import JsonValue
+from ..resolution.resolver import page_level
 
 if TYPE_CHECKING:
     from ..context.archive import ContextSummary
@@ -160,7 +161,7 @@ class BuildResult(JsonValue):
             ("image", f"{self.tag} ({self.image_id[7:19]})"),
             ("device type / arch", f"{self.device_type} / {self.arch}"),
             ("platform", platform + (" (built under QEMU emulation)" if self.emulated else "")),
-            ("built from", f"{self.source} ({self.resolution_kind})"),
+            ("built from", self._built_from()),
             ("size", f"{self.size / 1e6:.1f} MB"),
             ("layers", str(self.layers)),
             ("steps", f"{len(self.steps)} ({self.cached_steps} from cache)"),
@@ -169,6 +170,10 @@ class BuildResult(JsonValue):
         for stand_in in self.stand_ins:
             rows.append(("stand-in", f"line {stand_in.line}: {stand_in.upstream} -> {stand_in.local}"))
         return rows
+
+    def _built_from(self) -> str:
+        level = page_level(self.resolution_kind, self.source, self.arch) or self.resolution_kind
+        return self.source if level == self.source else f"{self.source} ({level})"
 
     def __str__(self) -> str:
         width = max(len(name) for name, _ in self.rows())

@@ -33,6 +33,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("doctor", ("check Python, the Docker engine, QEMU, base images, JupyterLab "
                           "and the kernel")),
     "images": ("images", "make, list and prune balena_lab's local base images"),
+    "devices": ("devices", "list balena's device types, or find one by what you call it"),
     "explain": ("explain", "explain each instruction of a Dockerfile"),
     "lint": ("lint", "lint a Dockerfile (exit 1 on errors)"),
     "resolve": ("resolve", "which Dockerfile balena builds for a device type, and what it says"),

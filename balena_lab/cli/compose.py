@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         r = service.resolution
         if r is not None:
             print(f"# {service.name}: builds {service.context}/{r.source} "
-                  f"({r.kind}) for {r.device_type}")
+                  f"({r.level}) for {r.device_type}")
     for note in composition.notes:
         print(f"# note: {note}")
     print(composition.to_yaml(), end="")

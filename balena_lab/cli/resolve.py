@@ -81,16 +81,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_candidates(candidates: tuple[Any, ...]) -> None:
+def _print_candidates(candidates: tuple[Any, ...], arch: str | None = None) -> None:
+    from ..resolution.resolver import page_level
+
     if candidates:
-        rows = [[c.outcome, c.path, c.kind or "-", c.reason] for c in candidates]
-        print(table(rows, ["outcome", "file", "kind", "why"]))
+        rows = [[c.outcome, c.path, (page_level(c.kind, c.path, arch) if arch else c.kind) or "-",
+                 c.reason] for c in candidates]
+        print(table(rows, ["outcome", "file", "page's level" if arch else "kind", "why"]))
 
 
 def _explain(r: Resolution) -> None:
+    from ..resolution.resolver import page_choice
+
     print(f"{r.device_type} ({r.arch}): balena builds {r.source} as {r.dockerfile_name} "
-          f"[{r.kind}; builder: {r.builder_resolver}]\n")
-    _print_candidates(r.candidates)
+          f"[{r.level}, {page_choice(r.level)}; builder: {r.builder_resolver}]\n")
+    _print_candidates(r.candidates, r.arch)
     if r.substitutions:
         print("\nSubstitutions:")
         for s in r.substitutions:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._data import load
+from .._markup import prose_html
 from .._values import JsonValue
 from ._paths import is_remote
 from .model import Dockerfile, Instruction
@@ -86,8 +87,8 @@ class Explanation(JsonValue):
             "<tr>"
             f"<td style='text-align:right'>{row.lines}</td>"
             f"<td style='text-align:left'><pre style='margin:0'>{html.escape(row.source)}</pre></td>"
-            f"<td style='text-align:left'>{html.escape(row.this_line)}</td>"
-            f"<td style='text-align:left'>{html.escape(row.about)} "
+            f"<td style='text-align:left'>{prose_html(row.this_line)}</td>"
+            f"<td style='text-align:left'>{prose_html(row.about)} "
             f"<a href='{html.escape(row.reference)}' target='_blank'>{row.name}</a></td>"
             "</tr>"
             for row in self.rows

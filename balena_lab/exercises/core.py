@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._markup import prose_html
 from .._values import JsonValue
 from .limits import DEFAULT_TIMEOUT
 
@@ -154,10 +155,10 @@ class CheckReport(JsonValue):
                   "not-checked": "#6e7781", "error": "#9a6700", "engine-error": "#9a6700"}
         rows = "".join(
             f"<tr><td style='color:{colour[r.status]}'><b>{MARKS[r.status]}</b></td>"
-            f"<td><code>{esc(r.id)}</code></td><td>{esc(r.description)}"
+            f"<td><code>{esc(r.id)}</code></td><td>{prose_html(r.description)}"
             + ("" if r.counts else " <small>(setup: not counted)</small>")
             + (f"<br><small>{esc(r.detail)}</small>" if r.detail else "")
-            + (f"<br><i>hint: {esc(r.hint)}</i>" if r.hint else "")
+            + (f"<br><i>hint: {prose_html(r.hint)}</i>" if r.hint else "")
             + "</td></tr>"
             for r in self.results
         )

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .._markup import prose_html
 from .._values import JsonValue
 
 Severity = Literal["error", "warning", "info"]
@@ -85,7 +86,7 @@ class LintReport(JsonValue):
             f"<tr><td>{f.lines}</td>"
             f"<td style='color:{colours[f.severity]}'>{f.severity}</td>"
             f"<td><a href='{html.escape(f.link)}' target='_blank'>{html.escape(f.rule)}</a></td>"
-            f"<td style='text-align:left'>{html.escape(f.message)}</td></tr>"
+            f"<td style='text-align:left'>{prose_html(f.message)}</td></tr>"
             for f in self.findings
         )
         return (

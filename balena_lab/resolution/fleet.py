@@ -1,9 +1,9 @@
 """Questions about a fleet of device types, answered with the resolver's own rules.
 
-Three helpers the masterclass widgets and notebooks use, so that no rule
-lives only in a widget:
+Two helpers the masterclass widgets and notebooks use, so that no rule
+lives only in a widget (the picker's search is the catalogue's own,
+:func:`~..catalog.devicetypes.search_device_types`):
 
-- :func:`search_device_types`: the picker's filter (name, slug or alias, and arch);
 - :func:`precedence_matrix`: which file every device type of the catalogue builds
   for one project (the same loop as ``balena-lab resolve --matrix``);
 - :func:`mixed_fleet`: the page's warning about ``%%BALENA_MACHINE_NAME%%`` in a
@@ -21,31 +21,11 @@ from typing import Any
 
 from .._values import JsonValue
 from ..catalog import devicetypes
-from ..catalog.devicetypes import DeviceType
 from ..dockerfile.parser import parse
 from ..dockerfile.stages import base_images
 from ..errors import ResolutionError
 from . import templates
-from .resolver import resolve
-
-
-def search_device_types(query: str = "", arch: str | None = None) -> list[DeviceType]:
-    """Device types whose name, slug or an alias contains ``query`` (any case), of ``arch``.
-
-    An empty query matches every device type; ``arch`` None (or ``""``) matches every arch.
-    Slugs that start with the query come first, then the catalogue's order.
-    """
-    needle = query.strip().lower()
-    found = []
-    for device in devicetypes.all_device_types().values():
-        if arch and device.arch != arch:
-            continue
-        haystack = (device.slug, device.name.lower(), *device.aliases)
-        if needle and not any(needle in text for text in haystack):
-            continue
-        found.append(device)
-    found.sort(key=lambda d: not d.slug.startswith(needle))  # stable
-    return found
+from .resolver import page_level, resolve
 
 
 @dataclass(frozen=True)
@@ -60,8 +40,15 @@ class MatrixRow:
     message: str | None = None  # the error's message
 
     @property
+    def level(self) -> str | None:
+        """The page's level of the file built (:data:`~.resolver.PAGE_ORDER`)."""
+        return page_level(self.kind, self.source or "", self.arch) if self.kind else None
+
+    @property
     def outcome(self) -> str:
-        return f"{self.source} ({self.kind})" if self.error is None else f"error: {self.error}"
+        if self.error is not None:
+            return f"error: {self.error}"
+        return str(self.source) if self.source == self.level else f"{self.source} ({self.level})"
 
 
 @dataclass(frozen=True)
@@ -152,6 +139,16 @@ class FleetMember:
     def correct(self) -> bool:
         return self.runs and not self.names_other_device
 
+    def verdict(self, fleet_device_type: str, fleet_arch: str) -> str:
+        """Whether this device runs the fleet's image as it should, and why, in one line."""
+        if not self.runs:
+            return f"no: {self.arch} devices cannot run {fleet_arch} images"
+        if self.names_other_device:
+            return f"no: the image is made for {fleet_device_type}, not for this device"
+        if self.arch != fleet_arch:
+            return f"yes: {self.arch} devices also run {fleet_arch} images"
+        return "yes"
+
 
 @dataclass(frozen=True)
 class MixedFleet:
@@ -168,15 +165,18 @@ class MixedFleet:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        rows = "".join(
-            f"<tr><td>{esc(m.device_type)}</td><td>{esc(m.arch)}</td><td><code>{esc(m.wanted)}"
-            f"</code></td><td><code>{esc(m.got)}</code></td><td>"
-            + ("yes" if m.correct else "<b>no</b>" + ("" if m.runs else " (wrong arch)"))
-            + "</td></tr>" for m in self.members)
+        rows = []
+        for m in self.members:
+            verdict = esc(m.verdict(self.fleet_device_type, self.fleet_arch))
+            shown = verdict if m.correct else f"<b>{verdict}</b>"
+            rows.append(f"<tr><td>{esc(m.device_type)}</td><td>{esc(m.arch)}</td>"
+                        f"<td><code>{esc(m.wanted)}</code></td><td><code>{esc(m.got)}</code></td>"
+                        f"<td>{shown}</td></tr>")
         return (f"<p>fleet device type <b>{esc(self.fleet_device_type)}</b> "
                 f"({esc(self.fleet_arch)}): one build for every device</p>"
-                "<table><tr><th>device</th><th>arch</th><th>it needs</th><th>it gets</th>"
-                f"<th>right?</th></tr>{rows}</table>")
+                "<table><tr><th>device</th><th>arch</th><th>its own build would use</th>"
+                "<th>the fleet's one build uses</th><th>does it run the image it should?</th>"
+                f"</tr>{''.join(rows)}</table>")
 
 
 def mixed_fleet(template: str, fleet_device_type: str, devices: Iterable[str]) -> MixedFleet:

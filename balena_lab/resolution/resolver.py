@@ -12,6 +12,12 @@ has a priority, the highest wins and ties keep the list order::
 
 Within ``arch-specific`` the device type's file beats the arch's. The winner
 never falls back: if it fails (an undefined variable, say) resolution fails.
+
+``kind`` is the builder's resolver (what ``--json`` and the fidelity tests
+compare); what people read is the page's order, :data:`PAGE_ORDER`: three
+levels, ``Dockerfile.<device-type>`` > ``Dockerfile.<arch>`` >
+``Dockerfile.template``, then a plain ``Dockerfile`` and ``package.json``
+(:func:`page_level`).
 :func:`resolve` reads the project and never writes to it.
 """
 
@@ -51,6 +57,29 @@ RESOLVERS: tuple[tuple[str, int, str], ...] = (
 )
 _PRIORITY = {kind: priority for kind, priority, _ in RESOLVERS}
 BUILDER_NAMES = {kind: name for kind, _, name in RESOLVERS}
+
+#: The page's order of preference, in its words, then the two files it names after them.
+PAGE_ORDER: tuple[str, ...] = ("Dockerfile.<device-type>", "Dockerfile.<arch>",
+                               "Dockerfile.template", "Dockerfile", "package.json")
+_ORDINALS = ("first", "second", "third")
+
+
+def page_level(kind: str | None, path: str, arch: str) -> str | None:
+    """Which of the page's levels (:data:`PAGE_ORDER`) a file of ``kind`` is for a device
+    of ``arch``: a ``Dockerfile.<ext>`` is the arch's file when ``ext`` is the arch, the
+    device type's otherwise."""
+    if kind == "arch-specific":
+        return "Dockerfile.<arch>" if split_ext(path)[1][1:] == arch else "Dockerfile.<device-type>"
+    return {"template": "Dockerfile.template", "dockerfile": "Dockerfile",
+            "nodejs": "package.json"}.get(kind or "")
+
+
+def page_choice(level: str) -> str:
+    """``the page's first choice`` for a level of :data:`PAGE_ORDER`."""
+    rank = PAGE_ORDER.index(level)
+    return (f"the page's {_ORDINALS[rank]} choice" if rank < len(_ORDINALS)
+            else "after the page's three choices")
+
 
 NO_DOCKERFILE_MESSAGE = "Could not find a Dockerfile for this service"
 NOT_FOUND_MESSAGE = "Specified file not found or is invalid: {path}"
@@ -93,6 +122,11 @@ class Resolution(JsonValue):
         """The name balena's builder reports for the winning resolver."""
         return BUILDER_NAMES[self.kind]
 
+    @property
+    def level(self) -> str:
+        """The page's level of the chosen file (:data:`PAGE_ORDER`)."""
+        return page_level(self.kind, self.source, self.arch) or self.kind
+
     def to_dict(self) -> dict[str, Any]:
         """The ``balena-lab resolve --json`` object (with ``error`` null)."""
         return {
@@ -108,16 +142,18 @@ class Resolution(JsonValue):
     def _repr_html_(self) -> str:
         esc = html.escape
         rows = "".join(
-            f"<tr><td><code>{esc(c.path)}</code></td><td>{esc(c.kind or '')}</td>"
+            f"<tr><td><code>{esc(c.path)}</code></td>"
+            f"<td>{esc(page_level(c.kind, c.path, self.arch) or '')}</td>"
             f"<td><b>{esc(c.outcome)}</b></td><td>{esc(c.reason)}</td></tr>"
             for c in self.candidates
         )
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
         return (
             f"<div><p><b>{esc(self.device_type)}</b> ({esc(self.arch)}): "
-            f"<code>{esc(self.source)}</code> wins as <b>{esc(self.kind)}</b>, built as "
+            f"<code>{esc(self.source)}</code> wins as <b>{esc(self.level)}</b> "
+            f"({esc(page_choice(self.level))}), built as "
             f"<code>{esc(self.dockerfile_name)}</code></p>"
-            "<table><tr><th>file</th><th>kind</th><th>outcome</th><th>why</th></tr>"
+            "<table><tr><th>file</th><th>page's level</th><th>outcome</th><th>why</th></tr>"
             f"{rows}</table>"
             f"<pre>{highlight_html(self.dockerfile, self.substitutions)}</pre>"
             + (f"<ul>{notes}</ul>" if notes else "")
@@ -391,7 +427,7 @@ def _candidates(
     specified: str | None,
 ) -> tuple[Candidate, ...]:
     out: list[Candidate] = []
-    win_label = f"{winner} (priority {_PRIORITY[winner]})" if winner else ""
+    won = page_level(winner, chosen or "", arch) if winner else None
     for kind in ("arch-specific", "template", "dockerfile", "nodejs"):
         for name in taken[kind]:
             if kind == "nodejs" and name != "package.json":
@@ -404,21 +440,23 @@ def _candidates(
                 out.append(Candidate(name, kind, "ignored",
                                      _arch_ext_reason(ext, device_type, arch)))
                 continue
+            level = page_level(kind, name, arch) or kind
             if name == chosen and kind == winner:
                 out.append(Candidate(name, kind, "chosen", _win_reason(
                     kind, name, device_file, arch_file, device_type, arch)))
             elif kind == "arch-specific" and name == arch_file and device_file is not None:
                 out.append(Candidate(name, kind, "outranked",
                                      f"Dockerfile.<device-type> ({device_file}) beats "
-                                     f"Dockerfile.<arch> within the arch-specific kind"))
+                                     "Dockerfile.<arch>: the page's first choice before its "
+                                     "second"))
             elif kind == winner:
                 out.append(Candidate(name, kind, "outranked", "a later file of the same kind won"))
             else:
-                tie = " (same priority: the earlier resolver in balena's list wins)" if (
-                    winner and _PRIORITY[kind] == _PRIORITY[winner]) else ""
+                tie = (" (the same rank: a Dockerfile comes before package.json)"
+                       if {kind, winner} == {"dockerfile", "nodejs"} else "")
                 out.append(Candidate(name, kind, "outranked",
-                                     f"{kind} (priority {_PRIORITY[kind]}) loses to "
-                                     f"{win_label}{tie}"))
+                                     f"{level} ({page_choice(level)}) loses to {won} "
+                                     f"({chosen}, {page_choice(won or level)}){tie}"))
     for name, reason in lookalikes.items():
         out.append(Candidate(name, None, "ignored", reason))
     return tuple(out)
@@ -428,10 +466,12 @@ def _win_reason(kind: str, name: str, device_file: str | None, arch_file: str | 
                 device_type: str, arch: str) -> str:
     if kind == "arch-specific":
         if name == device_file:
-            return f"Dockerfile.<device-type> for {device_type}: the highest priority (3)"
-        return f"Dockerfile.<arch> for {arch}: the highest priority (3)"
+            return f"Dockerfile.<device-type> for {device_type}: the page's first choice"
+        return (f"Dockerfile.<arch> for {arch}: the page's second choice (there is no "
+                f"Dockerfile.{device_type})")
     if kind == "template":
-        return "Dockerfile.template (priority 2): no arch-specific file for this device"
+        return (f"Dockerfile.template: the page's third choice (there is no "
+                f"Dockerfile.{device_type} or Dockerfile.{arch})")
     if kind == "dockerfile":
-        return "plain Dockerfile (priority 0, listed first): no template or arch-specific file"
-    return "package.json (priority 0, listed last): no Dockerfile of any kind"
+        return "plain Dockerfile: there is no template and no Dockerfile.<device-type|arch>"
+    return "package.json: there is no Dockerfile of any kind"

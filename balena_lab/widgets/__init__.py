@@ -20,7 +20,9 @@ both when a build starts, and tags the image for them.
 - :class:`PrecedenceView`: the candidate files, the winner and why;
 - :class:`BuildPanel`: a Build button, progress over the steps, the live log, the
   result table and the container's output;
-- :class:`LintPanel`: an editable Dockerfile, linted and explained as you type.
+- :class:`LintPanel`: an editable Dockerfile, linted and explained as you type;
+- :class:`ResetButton`: a lesson's scratch project back as it started;
+- :class:`PresenterMode`: one switch for large, left-aligned text, for a projector.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from .build import BuildPanel
 from .lint import LintPanel
 from .picker import DeviceTypePicker
 from .precedence import PrecedenceView
+from .presenter import PresenterMode
+from .reset import ResetButton
 from .template import TemplateView
 
 
@@ -41,5 +45,5 @@ def link(picker: DeviceTypePicker, *views: Any) -> list[traitlets.dlink]:
     return [traitlets.dlink((picker, "value"), (view, "device_type")) for view in views]
 
 
-__all__ = ["BuildPanel", "DeviceTypePicker", "LintPanel", "PrecedenceView", "TemplateView",
-           "link"]
+__all__ = ["BuildPanel", "DeviceTypePicker", "LintPanel", "PrecedenceView", "PresenterMode",
+           "ResetButton", "TemplateView", "link"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..errors import BalenaLabError, UnreadableInputError
+from ..errors import BalenaLabError, BuildStepFailed, UnreadableInputError
 from ..resolution.resolver import mark_html
 from ..resolution.templates import references
 
@@ -17,15 +17,32 @@ def pre(inner_html: str) -> str:
     return PRE.format(inner_html)
 
 
+def scrolled(inner_html: str, height: str = "22em") -> str:
+    """``inner_html`` in a box of at most ``height`` that scrolls, and stays scrolled to
+    its end as lines are added (a column laid out in reverse starts at the bottom)."""
+    return (f"<div class='balena-lab-scroll' style='max-height:{height};overflow:auto;"
+            f"display:flex;flex-direction:column-reverse'><div>{inner_html}</div></div>")
+
+
 def mark_references(text: str) -> str:
     """``text`` escaped, with every ``%%NAME%%`` the builder substitutes in a ``<mark>``
     (:func:`balena_lab.resolution.templates.references`: comment lines are not marked)."""
     return mark_html(text, [(r.line, r.column, len(r.text), None) for r in references(text)])
 
 
-def error_html(error: BalenaLabError) -> str:
-    return (f"<div style='color:#a00' class='balena-lab-error'><b>{html.escape(type(error).__name__)}"
-            f"</b>: {html.escape(error.for_notebook())}</div>")
+def error_html(error: BalenaLabError, *, log_shown: bool = False) -> str:
+    """An error as the notebook should read it: its type, then its message with its lines
+    kept.  ``log_shown``: the view shows the build log already, so a failed step's output
+    is not repeated under it."""
+    text = error.for_notebook()
+    if log_shown and isinstance(error, BuildStepFailed):
+        text = error.headline + "\n  (the step's output is in the log above)"
+        if error.fix:
+            text += f"\n  fix: {error.notebook_fix or error.fix}"
+    return (f"<div class='balena-lab-error' style='color:#a00'>"
+            f"<b>{html.escape(type(error).__name__)}</b>"
+            f"<pre style='margin:2px 0;padding:6px;color:#a00;background:#fff5f5;"
+            f"border:1px solid #f0c0c0;white-space:pre-wrap'>{html.escape(text)}</pre></div>")
 
 
 def project_folder(project_dir: str | Path) -> Path:

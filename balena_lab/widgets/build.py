@@ -16,7 +16,7 @@ from ..builder.events import BuildEvent, BuildFinished, BuildResult, StepFinishe
 from ..engine.containers import RunResult, run
 from ..engine.names import image_tag
 from ..errors import BalenaLabError
-from ._html import error_html, pre
+from ._html import error_html, pre, scrolled
 
 _LOG_LINES = 400  # the log shows the last lines only
 _REFRESH = 0.15  # seconds between two log repaints while a build streams
@@ -64,7 +64,8 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.log_view.add_class("balena-lab-build-log")
         self.summary = w.HTML()
         self.output = w.HTML()
-        self._lines: list[str] = []
+        self._lines: list[str] = []  # HTML, one line each
+        self._own_steps: set[int] = set()  # the steps balena_lab adds (its LABEL step)
         self._painted = 0.0
         super().__init__([w.HBox([self.button, self.progress, self.status]), self.log_view,
                           self.summary, self.output], **kwargs)
@@ -76,6 +77,10 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     @traitlets.observe("device_type", "arch")
     def _changed(self, _: dict[str, Any]) -> None:
+        # A new target: what the panel shows belonged to the old one.
+        self._lines, self._own_steps = [], set()
+        self.log_view.value = self.summary.value = self.output.value = ""
+        self.progress.value, self.progress.max, self.progress.bar_style = 0, 1, ""
         self._show_target()
 
     def _target(self) -> str:
@@ -90,17 +95,19 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             return self.tag
         return image_tag(self.project_dir, self.device_type, self.arch or None, name=self.name)
 
-    def _say(self, line: str, *, force: bool = False) -> None:
-        self._lines.append(line)
+    def _say(self, line: str, *, force: bool = False, own: bool = False) -> None:
+        escaped = html.escape(line)
+        self._lines.append(f"<span class='balena-lab-own-step' style='color:#888'>{escaped}</span>"
+                           if own else escaped)
         now = time.monotonic()
         if force or now - self._painted > _REFRESH:
-            self.log_view.value = pre(html.escape("\n".join(self._lines[-_LOG_LINES:])))
+            self.log_view.value = scrolled(pre("\n".join(self._lines[-_LOG_LINES:])))
             self._painted = now
 
     def build(self) -> BuildResult | None:
         """Build (and run); returns the result, or None after an error shown in the panel."""
         self.button.disabled = True
-        self._lines, self._painted = [], 0.0
+        self._lines, self._own_steps, self._painted = [], set(), 0.0
         self.result = self.run_result = self.error = None
         self.summary.value = self.output.value = ""
         self.progress.value, self.progress.max, self.progress.bar_style = 0, 1, ""
@@ -129,15 +136,18 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.error = error
             self.progress.bar_style = "danger"
             self.status.value = "failed"
-            self.summary.value = error_html(error)
+            self.summary.value = error_html(error, log_shown=bool(self._lines))
         finally:
             self._say("", force=True)
             self.button.disabled = False
         return self.result
 
     def _event(self, event: BuildEvent) -> None:
+        own = False
         if isinstance(event, StepStarted):
             self.progress.max = max(event.total, 1)
+            if event.source is None:  # not a line of the learner's: balena_lab's LABEL step
+                self._own_steps.add(event.number)
         elif isinstance(event, StepFinished):
             self.progress.value = event.number
         elif isinstance(event, BuildFinished):
@@ -145,4 +155,5 @@ class BuildPanel(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             self.progress.value = self.progress.max
             self.summary.value = event.result._repr_html_()
             return
-        self._say(str(event), force=isinstance(event, StepStarted))
+        own = getattr(event, "number", None) in self._own_steps
+        self._say(str(event), force=isinstance(event, StepStarted), own=own)

@@ -9,7 +9,6 @@ import ipywidgets as w
 import traitlets
 
 from ..catalog import devicetypes
-from ..resolution.fleet import search_device_types
 
 
 def _label(device: devicetypes.DeviceType) -> str:
@@ -51,7 +50,7 @@ class DeviceTypePicker(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.select.observe(self._on_select, "value")
 
     def _refilter(self) -> None:
-        found = search_device_types(self.search.value, self.arch_filter.value or None)
+        found = devicetypes.search_device_types(self.search.value, self.arch_filter.value or None)
         options = [(_label(d), d.slug) for d in found]
         if not options:
             current = devicetypes.get_device_type(self.value)

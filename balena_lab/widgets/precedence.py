@@ -9,20 +9,22 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
+from ..catalog import devicetypes
 from ..errors import BalenaLabError, ResolutionError
-from ..resolution.resolver import Candidate, Resolution, resolve
+from ..resolution.resolver import Candidate, Resolution, page_choice, page_level, resolve
 from ._html import error_html, project_folder
 
 _COLOURS = {"chosen": "#d4f7d4", "outranked": "#fff3cd", "ignored": "#eee", "marker": "#eef"}
 
 
-def _table(candidates: tuple[Candidate, ...]) -> str:
+def _table(candidates: tuple[Candidate, ...], arch: str) -> str:
     rows = "".join(
         f"<tr style='background:{_COLOURS.get(c.outcome, '#fff')}'>"
-        f"<td><code>{html.escape(c.path)}</code></td><td>{html.escape(c.kind or '-')}</td>"
+        f"<td><code>{html.escape(c.path)}</code></td>"
+        f"<td>{html.escape(page_level(c.kind, c.path, arch) or '-')}</td>"
         f"<td><b>{html.escape(c.outcome)}</b></td><td>{html.escape(c.reason)}</td></tr>"
         for c in candidates)
-    return ("<table class='balena-lab-candidates'><tr><th>file</th><th>kind</th>"
+    return ("<table class='balena-lab-candidates'><tr><th>file</th><th>the page's level</th>"
             f"<th>outcome</th><th>why</th></tr>{rows}</table>")
 
 
@@ -57,12 +59,15 @@ class PrecedenceView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         except ResolutionError as error:
             self.resolution, self.error = None, error
             self.verdict.value = error_html(error)
+            device = devicetypes.find_device_type(self.device_type)
             self.table.value = _table(tuple(
-                c for c in error.candidates if isinstance(c, Candidate)))
+                c for c in error.candidates if isinstance(c, Candidate)),
+                self.arch or (device.arch if device else ""))
             return
         self.resolution, self.error = r, None
         self.verdict.value = (
             f"<p>For <b>{html.escape(r.device_type)}</b> ({html.escape(r.arch)}) balena builds "
-            f"<code>{html.escape(r.source)}</code> ({html.escape(r.kind)}, "
-            f"builder: {html.escape(r.builder_resolver)})</p>")
-        self.table.value = _table(r.candidates)
+            f"<code>{html.escape(r.source)}</code>: {html.escape(r.level)}, "
+            f"{html.escape(page_choice(r.level))} (balena's builder calls it "
+            f"{html.escape(r.builder_resolver)})</p>")
+        self.table.value = _table(r.candidates, r.arch)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from balena_lab.catalog import devicetypes
@@ -67,3 +69,62 @@ def test_grouping_by_arch_covers_the_catalogue() -> None:
     groups = devicetypes.device_types_by_arch()
     assert sum(len(v) for v in groups.values()) == 145
     assert all(d.arch == arch for arch, devices in groups.items() for d in devices)
+
+
+@pytest.mark.parametrize("typed", ["rpi4", "pi4", "pi 4", "raspberry pi 4", "Raspberry Pi 4",
+                                   "raspberry-pi4", "RPI4"])
+def test_what_people_type_for_a_pi_4_finds_it_first(typed: str) -> None:
+    assert devicetypes.search_device_types(typed)[0].slug == "raspberrypi4-64"
+
+
+@pytest.mark.parametrize("typed,first", [
+    ("rpi3", "raspberrypi3"),          # the exact slug before raspberrypi3-64
+    ("pi2", "raspberry-pi2"),
+    ("pi 5", "raspberrypi5"),
+    ("rpi zero 2", "raspberrypi0-2w-64"),  # by the name's words
+    ("nuc", "intel-nuc"),              # an alias
+    ("intel nuc", "intel-nuc"),        # a name in any case and spacing
+    ("RaspberryPi3", "raspberrypi3"),
+    ("jetson nano", "jetson-nano"),
+    ("raspberypi4-64", "raspberrypi4-64"),  # a typo: difflib, as the last resort
+])
+def test_search_ranks_what_the_words_name_first(typed: str, first: str) -> None:
+    assert devicetypes.search_device_types(typed)[0].slug == first
+
+
+def test_orange_pi_is_not_a_raspberry_pi() -> None:
+    # the short form applies to a first word only
+    assert {d.slug for d in devicetypes.search_device_types("orange pi")} <= {
+        d.slug for d in devicetypes.all_device_types().values() if "orange" in d.slug}
+
+
+def test_search_filters_by_arch_and_an_empty_query_lists_all() -> None:
+    assert all(d.arch == "aarch64" for d in devicetypes.search_device_types("", "aarch64"))
+    assert devicetypes.search_device_types() == list(devicetypes.all_device_types().values())
+    assert devicetypes.search_device_types("raspberrypi4", "amd64") == []
+    assert devicetypes.search_device_types("zzzzzzzzzz") == []
+
+
+@pytest.mark.parametrize("typed", ["rpi4", "raspberry-pi4", "pi 4"])
+def test_an_unknown_name_suggests_the_device_and_a_fix_that_works(
+        typed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from balena_lab.cli import main
+
+    with pytest.raises(UnknownDeviceTypeError) as caught:
+        devicetypes.get_device_type(typed)
+    assert caught.value.suggestions[0] == "raspberrypi4-64"
+    fix = caught.value.fix or ""
+    assert fix.startswith("balena-lab devices ")
+    # the fix is true: the command it names lists the device suggested first
+    command = fix.split(" lists ")[0]
+    assert main(shlex.split(command)[1:]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[1].split()[0] == "raspberrypi4-64"
+
+
+def test_devices_command_with_no_match_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    from balena_lab.cli import main
+
+    assert main(["devices", "zzzzzzzz"]) == 1
+    assert "No device type matches" in capsys.readouterr().out
+    assert main(["devices", "--arch", "armv9"]) == 2

@@ -1,4 +1,4 @@
-"""balena_lab.resolution.fleet: the picker's search, the precedence matrix, the mixed-fleet check."""
+"""balena_lab.resolution.fleet: the precedence matrix and the mixed-fleet check."""
 
 from __future__ import annotations
 
@@ -7,20 +7,7 @@ from pathlib import Path
 import pytest
 
 from balena_lab.catalog import devicetypes
-from balena_lab.resolution.fleet import mixed_fleet, precedence_matrix, search_device_types
-
-
-def test_search_matches_name_slug_and_alias_and_filters_by_arch() -> None:
-    assert [d.slug for d in search_device_types("intel nuc")] == ["intel-nuc"]
-    assert "raspberrypi3" in [d.slug for d in search_device_types("RaspberryPi3")]
-    assert all(d.arch == "aarch64" for d in search_device_types("", "aarch64"))
-    assert len(search_device_types()) == len(devicetypes.all_device_types())
-    assert search_device_types("raspberrypi4", "amd64") == []
-
-
-def test_search_puts_slug_prefix_matches_first() -> None:
-    found = [d.slug for d in search_device_types("raspberrypi")]
-    assert all(slug.startswith("raspberrypi") for slug in found[:3])
+from balena_lab.resolution.fleet import mixed_fleet, precedence_matrix
 
 
 def test_matrix_follows_the_page_example(tmp_path: Path) -> None:
@@ -31,7 +18,10 @@ def test_matrix_follows_the_page_example(tmp_path: Path) -> None:
     assert matrix.for_device("raspberrypi3").source == "Dockerfile.raspberrypi3"
     assert matrix.for_device("raspberrypi3").kind == "arch-specific"
     assert matrix.for_device("intel-nuc").source == "Dockerfile.template"
-    assert "Dockerfile.raspberrypi3 (arch-specific)" in matrix.groups()["armv7hf"]
+    # in the page's words: the device type's own file, not "arch-specific"
+    assert matrix.for_device("raspberrypi3").level == "Dockerfile.<device-type>"
+    assert "Dockerfile.raspberrypi3 (Dockerfile.<device-type>)" in matrix.groups()["armv7hf"]
+    assert "Dockerfile.template" in matrix.groups()["armv7hf"]
     assert "armv7hf" in str(matrix) and "<table>" in matrix._repr_html_()
 
 
@@ -52,7 +42,7 @@ def test_machine_name_serves_only_the_fleet_device_type() -> None:
     assert by_slug["beaglebone-black"].wanted == "balenalib/beaglebone-black-debian"
     assert not by_slug["beaglebone-black"].correct
     assert not by_slug["intel-nuc"].runs
-    assert not fleet.all_correct and "<b>no</b>" in fleet._repr_html_()
+    assert not fleet.all_correct and "<b>no: " in fleet._repr_html_()
 
 
 def test_arch_serves_every_compatible_device() -> None:
@@ -73,3 +63,21 @@ def test_the_machine_name_is_seen_however_it_is_written(template: str) -> None:
     fleet = mixed_fleet(template, "raspberrypi3", ["raspberrypi3", "raspberrypi4-64"])
     pi4 = next(m for m in fleet.members if m.device_type == "raspberrypi4-64")
     assert pi4.names_other_device and not fleet.all_correct, template
+
+
+def test_mixed_fleet_verdicts_say_yes_only_when_the_device_runs_what_it_should() -> None:
+    arch_template = "FROM balenalib/%%BALENA_ARCH%%-debian\n"
+    fleet = mixed_fleet(arch_template, "raspberrypi3", ["raspberrypi3", "raspberrypi4-64",
+                                                         "intel-nuc"])
+    said = {m.device_type: m.verdict(fleet.fleet_device_type, fleet.fleet_arch)
+            for m in fleet.members}
+    assert said == {"raspberrypi3": "yes",
+                    "raspberrypi4-64": "yes: aarch64 devices also run armv7hf images",
+                    "intel-nuc": "no: amd64 devices cannot run armv7hf images"}
+    machine = mixed_fleet("FROM balenalib/%%BALENA_MACHINE_NAME%%-debian\n", "raspberrypi3",
+                          ["raspberrypi4-64"])
+    (pi4,) = machine.members
+    assert pi4.verdict("raspberrypi3", "armv7hf") == (
+        "no: the image is made for raspberrypi3, not for this device")
+    page = machine._repr_html_()
+    assert "does it run the image it should?" in page and "right?" not in page

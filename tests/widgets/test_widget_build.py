@@ -97,3 +97,30 @@ def test_a_failing_step_is_shown_not_raised(
     assert panel.error is not None and panel.progress.bar_style == "danger"
     assert "exit code 3" in panel.summary.value
     assert panel.output.value == "" and not panel.button.disabled
+    # The error is preformatted, keeps its lines, and does not repeat the log under it.
+    summary = panel.summary.value
+    assert "<pre" in summary and "exit code 3)\n  RUN exit 3" in summary
+    assert "last output" not in summary and "in the log above" in summary
+    assert "Step 2/" in panel.log_view.value  # the log has the step itself
+
+
+def test_the_toolkits_own_step_is_marked_and_the_log_scrolls_and_resets(
+    tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    panel = BuildPanel(_project(tmp_path), "genericx86-64-ext", stand_ins=True,
+                       run_after=False, tag="balena-lab/widget-panel-own:latest")
+    try:
+        result = panel.build()
+        assert result is not None, panel.error
+        (own,) = [s for s in result.steps if s.source is None]
+        log = panel.log_view.value
+        marked = [line for line in log.split("\n") if "balena-lab-own-step" in line]
+        assert any(f"Step {own.number}/" in line and "added by balena-lab" in line
+                   for line in marked), marked
+        assert not any("Dockerfile.template:" in line for line in marked)  # learner's steps are not
+        assert "max-height" in log and "overflow:auto" in log
+        panel.device_type = "raspberrypi3"  # another target: the old log goes
+        assert panel.log_view.value == panel.summary.value == ""
+        assert panel.progress.value == 0 and "raspberrypi3" in panel.status.value
+    finally:
+        docker_client.images.remove("balena-lab/widget-panel-own:latest", force=True)

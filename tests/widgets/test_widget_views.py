@@ -113,6 +113,33 @@ def test_precedence_view_names_the_winner_and_refreshes(tmp_path: Path) -> None:
     assert "Dockerfile.aarch64" in view.verdict.value
 
 
+def test_precedence_view_speaks_the_pages_three_levels(tmp_path: Path) -> None:
+    project = _project(tmp_path, **{"Dockerfile.template": TEMPLATE,
+                                    "Dockerfile.armv7hf": "FROM debian\n",
+                                    "Dockerfile.raspberrypi3": "FROM debian\n"})
+    view = PrecedenceView(project, "raspberrypi3")
+    assert "Dockerfile.&lt;device-type&gt;, the page&#x27;s first choice" in view.verdict.value
+    assert "arch-specific" not in view.table.value and "priority" not in view.table.value
+    assert "Dockerfile.&lt;arch&gt;" in view.table.value
+    view.device_type = "beaglebone-black"
+    assert "the page&#x27;s second choice" in view.verdict.value
+    view.device_type = "raspberrypi4-64"
+    assert "the page&#x27;s third choice" in view.verdict.value
+
+
+def test_presenter_mode_is_one_switch() -> None:
+    from balena_lab.widgets import PresenterMode
+
+    mode = PresenterMode()
+    assert "text-align: left" in mode.style_sheet.value
+    assert "font-size" not in mode.style_sheet.value
+    mode.switch.value = True  # what a click does
+    assert mode.on and "font-size: 20px" in mode.style_sheet.value
+    assert "width: 100%" in mode.style_sheet.value
+    mode.on = False
+    assert not mode.switch.value and "font-size" not in mode.style_sheet.value
+
+
 def test_precedence_view_arch_override(tmp_path: Path) -> None:
     project = _project(tmp_path, **{"Dockerfile.template": TEMPLATE,
                                     "Dockerfile.armv7hf": "FROM debian\n"})
@@ -144,3 +171,34 @@ def test_lint_panel_template_path_changes_the_rules() -> None:
     text = "FROM balenalib/%%BALENA_MACHINE_NAME%%-debian\n"
     assert "BL012" in LintPanel(text, path="Dockerfile").report.rules()
     assert "BL012" not in LintPanel(text, path="Dockerfile.template").report.rules()
+
+
+def test_reset_button_restores_the_scratch_project_and_refreshes_views() -> None:
+    from balena_lab.lessons.scratch import remove_all, scratch_project
+    from balena_lab.widgets import ResetButton
+
+    project = scratch_project("precedence")
+    try:
+        view = PrecedenceView(project, "raspberrypi3")
+        (project / "Dockerfile.raspberrypi3").unlink()
+        for name in ("Dockerfile.template", "Dockerfile"):
+            (project / name).unlink(missing_ok=True)
+        view.refresh()
+        assert view.resolution is None  # nothing builds any more
+        button = ResetButton(project, view.refresh)
+        button.button.click()
+        assert view.resolution is not None
+        assert view.resolution.source == "Dockerfile.raspberrypi3"
+        assert "reset" in button.status.value
+    finally:
+        remove_all()
+
+
+def test_reset_button_refuses_a_folder_that_is_no_scratch_copy(tmp_path: Path) -> None:
+    from balena_lab.widgets import ResetButton
+
+    (tmp_path / "Dockerfile").write_text("mine\n")
+    button = ResetButton(tmp_path)
+    button.reset()
+    assert "not a scratch copy" in button.status.value
+    assert (tmp_path / "Dockerfile").read_text() == "mine\n"

@@ -1,0 +1,62 @@
+"""Scratch copies of the masterclass projects: changed by a lesson, reset at will, gone
+when the kernel stops.
+
+A notebook that adds and removes files (notebook 04 adds ``Dockerfile.aarch64``
+and watches the choice change) works on a copy, never on ``notebooks/projects``.
+:func:`scratch_project` makes the copy in the system's temporary folder, outside
+``notebooks/`` (so JupyterLab's file browser, git and the learner's workspace never
+see it), and removes it when the Python process ends: the kernel stopping or
+restarting, not a cell, which "Run All" would run too early.  :func:`reset` puts a
+copy back to its starting state, for a teacher running a lesson a second time; the
+:class:`~..widgets.reset.ResetButton` is a button over it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import UnreadableInputError
+from .projects import masterclass_project
+
+#: Every scratch copy this process made: its folder -> the project it copies.
+_MADE: dict[Path, Path] = {}
+
+
+def scratch_project(name: str) -> Path:
+    """A fresh copy of the masterclass project ``name``, removed when the process ends."""
+    source = masterclass_project(name)
+    folder = Path(tempfile.mkdtemp(prefix=f"balena-lab-{name}-"))
+    copy = folder / name
+    shutil.copytree(source, copy, symlinks=True)
+    if not _MADE:
+        atexit.register(remove_all)
+    _MADE[copy] = source
+    return copy
+
+
+def reset(copy: Path) -> Path:
+    """Put a copy made by :func:`scratch_project` back as it started; returns it."""
+    source = _MADE.get(Path(copy))
+    if source is None:
+        raise UnreadableInputError(
+            "not a scratch copy of this kernel: only those are reset (a project of yours "
+            "is never touched)", path=copy,
+            fix="make one with balena_lab.lessons.scratch.scratch_project(NAME)")
+    staging = Path(tempfile.mkdtemp(prefix=".reset-", dir=copy.parent))
+    try:
+        shutil.copytree(source, staging / copy.name, symlinks=True)
+        shutil.rmtree(copy, ignore_errors=True)
+        (staging / copy.name).rename(copy)  # the copy is whole at every moment but this one
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return copy
+
+
+def remove_all() -> None:
+    """Remove every scratch copy this process made (at exit, or when asked)."""
+    for copy in list(_MADE):
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        del _MADE[copy]
