@@ -13,6 +13,20 @@ from ..errors import UnknownArchError
 
 
 @dataclass(frozen=True)
+class CpuMode:
+    """How a device of some arch executes binaries of one image architecture: the QEMU
+    user-mode emulator and ``-cpu`` model that play its CPU (``data/arches.yaml``)."""
+
+    image: str  # the image's Docker architecture: amd64, arm64, arm, 386
+    qemu: str  # qemu-arm, ...
+    cpu: str  # the -cpu model
+    variant: str | None = None  # the one image variant it takes, if only one
+
+    def takes(self, architecture: str, variant: str | None) -> bool:
+        return architecture == self.image and (self.variant is None or variant == self.variant)
+
+
+@dataclass(frozen=True)
 class Arch:
     """One balena arch (the value ``%%BALENA_ARCH%%`` takes)."""
 
@@ -23,6 +37,16 @@ class Arch:
     qemu: str | None
     description: str
     image_shared_with: str | None = None
+    device_cpu: tuple[CpuMode, ...] = ()
+
+    def cpu_mode(self, architecture: str, variant: str | None) -> tuple[CpuMode, bool]:
+        """The mode a device of this arch runs an image of ``architecture``/``variant``
+        in, and whether its kernel executes such binaries at all (if not: the native
+        mode, whose loader refuses them)."""
+        for mode in self.device_cpu:
+            if mode.takes(architecture, variant):
+                return mode, True
+        return self.device_cpu[0], False
 
     @property
     def emulated(self) -> bool:
@@ -59,7 +83,11 @@ class Arch:
 def all_arches() -> dict[str, Arch]:
     """Every balena arch, by name, in the order of the data file."""
     table = _data.load("arches.yaml")["arches"]
-    return {name: Arch(name=name, **fields) for name, fields in table.items()}
+    arches = {}
+    for name, fields in table.items():
+        modes = tuple(CpuMode(**mode) for mode in fields.get("device_cpu", ()))
+        arches[name] = Arch(name=name, **{**fields, "device_cpu": modes})
+    return arches
 
 
 def get_arch(name: str) -> Arch:

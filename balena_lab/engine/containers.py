@@ -10,6 +10,7 @@ the next exactly as on a device.
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import time
 from collections import deque
@@ -97,6 +98,7 @@ def run(
     prepare: Callable[[Any], None] | None = None,
     on_output: Callable[[str], None] | None = None,
     locked: Locked | None = None,
+    entrypoint: Sequence[str] | None = None,
     client: docker.DockerClient | None = None,
 ) -> RunResult:
     """Run ``image`` (its CMD, or ``command``) and wait at most ``timeout`` seconds.
@@ -113,6 +115,7 @@ def run(
     receives each line as the container prints it.  ``locked`` confines the
     container (:class:`Locked`: for a learner's code).  The container is removed
     whatever happens, and the output kept is at most :data:`MAX_OUTPUT`.
+    ``entrypoint`` replaces the image's ENTRYPOINT (``command`` is then its arguments).
     """
     client = client or connect()
     try:
@@ -149,21 +152,26 @@ def run(
             "pids_limit": locked.pids, "nano_cpus": int(locked.cpus * 1e9)}
     else:
         confinement = {"network_mode": "host" if host_network else None}
+    # The reaper is started first, with the name the container will have: a client killed
+    # between the create and the reaper's start would leave a container nobody removes.
+    name = f"balena-lab-run-{secrets.token_hex(8)}"
+    watchdog = reaper.start(name, timeout)
     try:
         container = client.containers.create(
-            image, cmd, platform=platform, detach=True,
+            image, cmd, name=name, platform=platform, detach=True,
             environment=dict(environment or {}), privileged=privileged,
             volumes=binds, log_config=_LOG_CONFIG,
             labels=names.owned({names.KIND_LABEL: names.RUN_KIND}),
+            **({"entrypoint": list(entrypoint)} if entrypoint is not None else {}),
             **confinement,
         )
     except docker.errors.APIError as error:
+        reaper.stop(watchdog)
         raise RunError(f"cannot create a container of {image}: {error.explanation}") from None
     except TRANSPORT_ERRORS:
+        reaper.hand_over(watchdog)  # a create that reached the engine is removed when it answers
         raise EngineUnreachable("the Docker engine does not answer", fix=START_ENGINE_FIX) from None
     lines: deque[str] = deque()
-    # The time limit holds even if this process is killed: the reaper removes the container.
-    watchdog = reaper.start(container.id or "", timeout)
     try:
         if files:
             with made_context({path.lstrip("/"): entry for path, entry in files.items()}) as tar:

@@ -34,12 +34,16 @@ GRACE = 5.0
 #: Seconds the reaper keeps trying to reach an engine that does not answer.
 RETRY_FOR = 600.0
 _POLL = 0.5
+#: Times a container that is not there is looked for, one second apart, before it is
+#: taken to be gone.
+_LOOKS = 3
 
 
-def start(container_id: str, seconds: float) -> subprocess.Popen[bytes]:
-    """Start the reaper of ``container_id``, to act at ``seconds`` (plus :data:`GRACE`)."""
+def start(container: str, seconds: float) -> subprocess.Popen[bytes]:
+    """Start the reaper of ``container`` (its id or name: the client starts it with the
+    name, before the container exists), to act at ``seconds`` (plus :data:`GRACE`)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "balena_lab.engine.reaper", container_id, str(os.getpid()),
+        [sys.executable, "-m", "balena_lab.engine.reaper", container, str(os.getpid()),
          str(seconds + GRACE)],
         # Its stdin is a pipe from the client: a line on it, or its end (the client
         # died), means "now".
@@ -77,20 +81,27 @@ def _alive(pid: int) -> bool:
     return state not in (b"Z", b"X")
 
 
-def _remove(container_id: str) -> None:
+def _remove(container: str) -> None:
     import docker
     import docker.errors
 
     from .client import TRANSPORT_ERRORS
 
     deadline = time.monotonic() + RETRY_FOR
+    missing = 0
     while time.monotonic() < deadline:
         try:
             client = docker.from_env(timeout=30)
-            client.api.remove_container(container_id, force=True)
+            client.api.remove_container(container, force=True)
             return
         except docker.errors.NotFound:
-            return
+            # The reaper starts before the container is created (so that a client
+            # killed mid-create leaves nothing): a create still in flight may land
+            # after this look, so look again before taking "not there" for an answer.
+            missing += 1
+            if missing >= _LOOKS:
+                return
+            time.sleep(_POLL * 2)
         except (docker.errors.DockerException, *TRANSPORT_ERRORS):
             time.sleep(2)
 

@@ -31,9 +31,10 @@ from ..errors import ProjectsNotFound
 NOTEBOOKS_ENV = "BALENA_LAB_NOTEBOOKS"
 #: Set by Jupyter Server in a kernel's environment: the path of its notebook.
 SESSION_ENV = "JPY_SESSION_NAME"
-#: The example projects notebooks 01-06 read, in the order they appear.
+#: The example projects notebooks 01-08 read, in the order they appear.
 PROJECTS = ("instructions", "single-container", "template-machine-name", "template-arch",
-            "precedence", "node-app", "multi-service")
+            "precedence", "node-app", "node-template", "multi-service", "multiarch",
+            "arch-specific")
 
 
 def candidate_folders() -> list[Path]:

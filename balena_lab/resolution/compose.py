@@ -81,6 +81,19 @@ def default_composition(dockerfile: str | None = None) -> dict[str, Any]:
     return document
 
 
+def builder_default_composition(dockerfile: str | None = None) -> dict[str, Any]:
+    """What balena's builder itself generates (``@balena/compose`` ``defaultComposition``):
+    the page's file with the :data:`DEFAULT_BUILDER_DIFFERENCES` applied.  The oracle
+    tests compare it with the builder's own output."""
+    document = default_composition(dockerfile)
+    del document["version"]
+    main = document["services"]["main"]
+    main["tty"] = True
+    main["labels"] = {name.replace("io.balena.", "io.resin.").replace("balena-api", "resin-api"):
+                      value for name, value in main["labels"].items()}
+    return document
+
+
 @dataclass(frozen=True)
 class ServiceBuild(JsonValue):
     """One service of a composition: what it builds (or the image it pulls)."""

@@ -105,3 +105,27 @@ def test_a_killed_client_leaves_no_container(
         client.wait()
     # Long before its 600 s limit: the reaper saw its client go.
     assert _eventually(lambda: not _containers_of(docker_client, image, word), 20)
+
+
+def test_a_client_killed_right_after_the_create_leaves_no_container(
+    docker_client: docker.DockerClient, base_images: dict[str, str]
+) -> None:
+    """The reaper is started before the container exists: no moment is left in which a
+    killed client leaves a container that nobody removes."""
+    image, word = base_images["amd64"], f"created-{time.monotonic_ns()}"
+    program = f"""
+import os, signal
+import docker.models.containers as models
+from balena_lab.engine.containers import run
+real = models.ContainerCollection.create
+def create(self, *args, **kwargs):
+    container = real(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)  # killed before anything else happens
+    return container
+models.ContainerCollection.create = create
+run({image!r}, "echo {word}; sleep 600", timeout=600)
+"""
+    client = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=60,
+                            check=False)
+    assert client.returncode == -signal.SIGKILL
+    assert _eventually(lambda: not _containers_of(docker_client, image, word), 20)

@@ -104,8 +104,8 @@ def _projects_digest() -> str:
     return digest.hexdigest()
 
 
-def test_the_masterclass_has_seven_notebooks() -> None:
-    assert [name[:2] for name in MASTERCLASS] == ["01", "02", "03", "04", "05", "06", "07"]
+def test_the_masterclass_has_eight_lessons() -> None:
+    assert [name[:2] for name in MASTERCLASS] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 def test_notebooks_are_committed_without_outputs() -> None:

@@ -120,7 +120,11 @@ def test_default_composition_differs_only_where_documented(oracle: Oracle,
     import json
     import subprocess
 
-    from balena_lab.resolution.compose import DEFAULT_BUILDER_DIFFERENCES, default_composition
+    from balena_lab.resolution.compose import (
+        DEFAULT_BUILDER_DIFFERENCES,
+        builder_default_composition,
+        default_composition,
+    )
 
     from ._oracle import NODE_MODULES
 
@@ -129,6 +133,7 @@ def test_default_composition_differs_only_where_documented(oracle: Oracle,
     done = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True,
                           env={**os.environ, "NODE_PATH": str(NODE_MODULES)})
     theirs = json.loads(done.stdout)
+    assert theirs == builder_default_composition(dockerfile)  # what notebook 02 shows
     main = theirs["services"]["main"]
     # The three differences DEFAULT_BUILDER_DIFFERENCES states, undone:
     assert main.pop("tty") is True
