@@ -39,11 +39,21 @@ _POLL = 0.5
 _LOOKS = 3
 
 
+#: The reaper's module, as its command line names it (``python -m MODULE``).
+MODULE = "balena_lab.engine.reaper"
+
+
+def is_reaper(cmdline: list[str]) -> bool:
+    """Whether a process with this command line is a reaper: whoever stops a process tree
+    (a grader stopping its workers) must spare it, or its container is never removed."""
+    return MODULE in cmdline[1:3]
+
+
 def start(container: str, seconds: float) -> subprocess.Popen[bytes]:
     """Start the reaper of ``container`` (its id or name: the client starts it with the
     name, before the container exists), to act at ``seconds`` (plus :data:`GRACE`)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "balena_lab.engine.reaper", container, str(os.getpid()),
+        [sys.executable, "-m", MODULE, container, str(os.getpid()),
          str(seconds + GRACE)],
         # Its stdin is a pipe from the client: a line on it, or its end (the client
         # died), means "now".

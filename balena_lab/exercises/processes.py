@@ -1,12 +1,16 @@
 """Stopping a process and everything it started: the one kill-a-tree helper.
 
 A kernel a watchdog stops, or a grading worker that is past its time, may
-have children of its own (a learner's ``subprocess``); all of them go.
+have children of its own (a learner's ``subprocess``); all of them go, but
+for container reapers (:mod:`~..engine.reaper`): they must outlive the worker
+that started them, to remove its container once it has gone.
 """
 
 from __future__ import annotations
 
 import psutil
+
+from ..engine.reaper import is_reaper
 
 
 def kill_tree(pid: int, *, env: tuple[str, str] | None = None) -> None:
@@ -28,6 +32,7 @@ def kill_tree(pid: int, *, env: tuple[str, str] | None = None) -> None:
                 pass  # gone, or not ours to read
     for victim in victims:
         try:
-            victim.kill()
+            if not is_reaper(victim.cmdline()):
+                victim.kill()
         except psutil.Error:
             pass

@@ -106,6 +106,11 @@ def _grader(tmp_path: Path, kinds: list[str]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _run_containers(client: docker.DockerClient) -> set[str]:
+    return {c.id for c in client.containers.list(all=True,
+                                                 filters={"label": "io.balena-lab.kind=run"})}
+
+
 def _partial(tmp_path: Path) -> dict[str, object] | None:
     page = tmp_path / "out" / "report.partial.csv"
     return {"rows": page.read_text().count("\n") - 1} if page.exists() else None
@@ -114,6 +119,7 @@ def _partial(tmp_path: Path) -> dict[str, object] | None:
 def test_ctrl_c_stops_workers_and_kernels_and_leaves_a_partial_report(
     tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
+    before = _run_containers(docker_client)
     grader = _grader(tmp_path, ["correct", "infinite-loop", "correct"])
     try:
         # After the first result: the second learner's endless loop is running.
@@ -130,17 +136,24 @@ def test_ctrl_c_stops_workers_and_kernels_and_leaves_a_partial_report(
     assert not (tmp_path / "out" / "report.html").exists()  # never passed off as finished
     run_id = re.search(r"run <code>([0-9a-f]+)</code>", page)[1]  # type: ignore[index]
     assert not docker_client.images.list(filters={"label": f"{GRADING_RUN_LABEL}={run_id}"})
+    # The sandbox of the learner it interrupted goes too: its reaper outlives the workers.
+    assert _wait_for(lambda: not _run_containers(docker_client) - before, 30), (
+        _run_containers(docker_client) - before)
 
 
 def test_a_killed_grader_leaves_a_marked_partial_report(
     tmp_path: Path, docker_client: docker.DockerClient, base_images: dict[str, str]
 ) -> None:
+    before = _run_containers(docker_client)
     grader = _grader(tmp_path, ["correct", "infinite-loop"])
     try:
         assert _wait_for(lambda: _partial(tmp_path), 120), "no partial report"
     finally:
         grader.send_signal(signal.SIGKILL)
         grader.communicate()
+    # Killed, it removes nothing itself: the reapers remove its sandbox containers.
+    assert _wait_for(lambda: not _run_containers(docker_client) - before, 30), (
+        _run_containers(docker_client) - before)
     page = (tmp_path / "out" / "report.partial.html").read_text()
     assert "PARTIAL REPORT: 1 of 2 submissions graded" in page
     assert not (tmp_path / "out" / "report.html").exists()

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
-NOTEBOOK = "03-templates.ipynb"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
@@ -51,7 +50,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """(base URL with token, notebook folder) of a JupyterLab started for this test."""
+    """(URL template of a lesson in a workspace of its own, notebook folder) of a JupyterLab
+    started for these tests."""
     home = tmp_path_factory.mktemp("jupyterlab")
     root = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", root,
@@ -80,7 +80,7 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
                     raise RuntimeError("JupyterLab did not start:\n"
                                        + (home / "jupyterlab.log").read_text()[-3000:]) from None
                 time.sleep(0.3)
-        yield f"{base}/lab/tree/{NOTEBOOK}?token={token}", root
+        yield f"{base}/lab/workspaces/{{workspace}}/tree/{{lesson}}?token={token}", root
     finally:
         server.terminate()
         try:
@@ -88,70 +88,6 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-
-
-def test_changing_the_device_type_changes_the_rendered_template(
-    jupyterlab: tuple[str, Path],
-) -> None:
-    from playwright.sync_api import sync_playwright
-
-    url, _ = jupyterlab
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            try:
-                _run_and_change(page, url)
-            except Exception:
-                page.screenshot(path=str(ARTIFACTS / "browser-03-templates-failure.png"))
-                raise
-        finally:
-            browser.close()
-
-
-def _run_and_change(page: Page, url: str) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.goto(url)
-    page.wait_for_function(
-        "() => window.jupyterapp && document.querySelector('.jp-Notebook')",
-        timeout=60_000)
-    # JupyterLab may ask which kernel to start: the notebook's own (the default).
-    try:
-        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
-    except PlaywrightTimeout:
-        pass
-    # Wait for the kernel, then run every cell as a teacher would (Run > Run All Cells).
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=60_000)
-    # Not awaited: the command's promise settles only when every cell has run.
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells');"
-                  " return true; }")
-    result = page.locator(".balena-lab-template-result").first
-    result.wait_for(timeout=30_000)
-    picker = page.locator(".balena-lab-device-type select").first
-    page.wait_for_function(
-        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-        "?.getAttribute('data-status') === 'idle' && document.querySelectorAll("
-        "'.jp-InputArea-prompt').length > 0 && ![...document.querySelectorAll("
-        "'.jp-InputArea-prompt')].some(p => p.textContent.includes('[*]'))",
-        timeout=900_000)  # the builds are cached after the first run
-    picker.scroll_into_view_if_needed()
-    before = result.text_content() or ""
-    assert "raspberrypi4-64-debian" in before, before
-    labels = picker.locator("option").all_text_contents()
-    label = next((text for text in labels if "(raspberrypi3)" in text), "")
-    assert "armv7hf" in label, labels[:60]  # the picker shows the arch
-    picker.select_option(label=label)
-    page.wait_for_function(
-        "() => document.querySelector('.balena-lab-template-result')"
-        ".textContent.includes('raspberrypi3-debian')", timeout=30_000)
-    after = result.text_content() or ""
-    assert after != before
-    assert "raspberrypi3-debian" in after and "armv7hf" in after
-    result.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "browser-03-templates.png"), full_page=False)
 
 
 #: The lessons with a device type picker wired to a build panel: Run All, pick another
@@ -181,8 +117,7 @@ def test_every_lesson_runs_in_jupyterlab_and_its_widgets_follow_the_picker(
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             try:
                 # A workspace of its own: JupyterLab would reopen the last test's notebook.
-                stem = lesson.removesuffix(".ipynb")
-                own = url.replace(f"/lab/tree/{NOTEBOOK}", f"/lab/workspaces/{stem}/tree/{lesson}")
+                own = url.format(workspace=lesson.removesuffix(".ipynb"), lesson=lesson)
                 _lesson(page, own, lesson, out)
             except Exception:
                 page.screenshot(path=str(out / "failure.png"))
@@ -237,17 +172,22 @@ def _lesson(page: Page, url: str, lesson: str, out: Path) -> None:
     assert not _errors(page), _errors(page)
     target = PICKED.get(lesson)
     if target is not None:
+        views = page.locator(".balena-lab-precedence, .balena-lab-template")
+        linked = views.first if views.count() else None  # the first one follows the picker
+        before = (linked.text_content() or "") if linked is not None else ""
         picker = page.locator(".balena-lab-device-type select").first
         picker.scroll_into_view_if_needed()
         label = next(t for t in picker.locator("option").all_text_contents()
                      if f"({target})" in t)
         picker.select_option(label=label)
+        if linked is not None:
+            page.wait_for_function(
+                "(t) => document.querySelector('.balena-lab-precedence, .balena-lab-template')"
+                ".textContent.includes(t)", arg=target, timeout=30_000)
+            after = linked.text_content() or ""
+            assert after != before and target in after, after[:300]
         if page.locator(".balena-lab-build").count():
             _build(page, target)
-        views = page.locator(".balena-lab-precedence, .balena-lab-template")
-        if views.count():
-            view = views.first  # the one linked to the picker
-            assert target in (view.text_content() or ""), (view.text_content() or "")[:300]
         assert not _errors(page), _errors(page)
     for index, widget in enumerate(page.locator(WIDGETS).all()):
         widget.scroll_into_view_if_needed()
