@@ -20,10 +20,16 @@ class CpuMode:
     image: str  # the image's Docker architecture: amd64, arm64, arm, 386
     qemu: str  # qemu-arm, ...
     cpu: str  # the -cpu model
-    variant: str | None = None  # the one image variant it takes, if only one
+    #: the image variants it takes, if not all ("" stands for an image with none recorded)
+    variants: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.variants is not None:
+            object.__setattr__(self, "variants", tuple(self.variants))
 
     def takes(self, architecture: str, variant: str | None) -> bool:
-        return architecture == self.image and (self.variant is None or variant == self.variant)
+        return architecture == self.image and (
+            self.variants is None or (variant or "") in self.variants)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .. import _data
@@ -129,10 +130,11 @@ def search_device_types(query: str = "", arch: str | None = None) -> list[Device
     this order: a slug, alias or name that is the query whatever its case and spacing;
     one whose leading words are the query's (``pi4``: ``raspberrypi4-64``), fewest words
     left over first, then supported before not; one that contains the query; and only
-    when nothing else matched, the slugs closest to it as a typo.
+    one whose words include the query's words in order (``rpi zero``: the Pi Zero); and
+    only when nothing else matched, the slugs closest to it as a typo.
     """
     candidates = [entry for entry in _search_keys() if not arch or entry[0].arch == arch]
-    needle = query.strip().lower()
+    needle = unicodedata.normalize("NFKC", query).strip().lower()
     if not needle:
         return [device for device, _, _ in candidates]
     wanted = "".join(_words(needle))
@@ -145,8 +147,13 @@ def search_device_types(query: str = "", arch: str | None = None) -> list[Device
                 left = len(words) - 1 - squashed.index(wanted)
                 rank = (0 if left == 0 else 1, left)
                 best = rank if best is None else min(best, rank)
+        if best is None:
+            typed = _words(needle)
+            fits = [len(words) - len(typed) for words in spellings if _in_order(typed, words)]
+            if typed and fits:  # "rpi zero": the words of "Raspberry Pi (v1 / Zero / Zero W)"
+                best = (2, min(fits))
         if best is None and (needle in text or (wanted and wanted in text.replace(" ", ""))):
-            best = (2, 0)
+            best = (3, 0)
         if best is not None:
             ranked.append(((*best, not device.supported, order), device))
     if ranked:
@@ -156,6 +163,12 @@ def search_device_types(query: str = "", arch: str | None = None) -> list[Device
     names.update(slugs)
     close = difflib.get_close_matches(needle, list(names), n=5, cutoff=0.6)
     return list({names[name].slug: names[name] for name in close}.values())
+
+
+def _in_order(typed: list[str], words: tuple[str, ...]) -> bool:
+    """Whether every typed word is one of ``words``, in the same order."""
+    remaining = iter(words)
+    return all(any(word == candidate for candidate in remaining) for word in typed)
 
 
 def _shell_word(text: str) -> str:

@@ -9,8 +9,9 @@ that learner's own system user, so a class on one server needs, per learner:
 - a home folder only they can read (mode 700: Debian's default lets every
   user read every home);
 - membership of the class group (:data:`GROUP`): JupyterHub admits its
-  members, and :func:`remove` deletes only its members' accounts, never
-  anyone else's.
+  members; :func:`remove` deletes only the accounts :func:`add` made (their
+  comment is :data:`COMMENT`), and only takes an adopted account out of the
+  class.  System accounts (uid below 1000, root) are never learners.
 
 A learner's name is their namespace (:func:`~..engine.names.namespace`): every
 image, container and volume they make is named after it.  So a name must
@@ -44,6 +45,11 @@ GROUP = "balena-lab-learners"
 ENGINE_GROUP = "docker"
 
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
+#: The comment (GECOS field) of the accounts :func:`add` makes: :func:`remove` deletes
+#: only those; an account it adopted is only taken out of the class.
+COMMENT = "balena-lab learner"
+#: The lowest uid of a person's account (Debian's UID_MIN): below are system accounts.
+UID_MIN = 1000
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ def account(name: str) -> Learner:
         raise ClassroomError(f"there is no system user {name!r} on this server",
                              fix=f"balena-lab class add {name}") from None
     learner = Learner(entry.pw_name, entry.pw_uid, entry.pw_gid, Path(entry.pw_dir))
+    if entry.pw_uid < UID_MIN:
+        raise ClassroomError(f"{name!r} is a system account (uid {entry.pw_uid}), not a learner's")
     missing = [group for group in (GROUP, ENGINE_GROUP) if not _member(learner, group)]
     if missing:
         raise ClassroomError(
@@ -123,14 +131,18 @@ def add(names: Sequence[str], *, set_passwords: bool = True) -> list[Learner]:
     made: list[Learner] = []
     for name in dict.fromkeys(names):
         try:
-            pwd.getpwnam(name)
-            created = False
-            _tool(["usermod", "--append", "--groups", f"{ENGINE_GROUP},{GROUP}", name])
+            existing = pwd.getpwnam(name)
         except KeyError:
             created = True
             # HOME_MODE 0700: a learner's workspace is theirs alone to read.
             _tool(["useradd", "--create-home", "--key", "HOME_MODE=0700", "--shell", "/bin/bash",
-                   "--groups", f"{ENGINE_GROUP},{GROUP}", name])
+                   "--comment", COMMENT, "--groups", f"{ENGINE_GROUP},{GROUP}", name])
+        else:
+            if existing.pw_uid < UID_MIN:
+                raise ClassroomError(f"{name!r} is a system account (uid {existing.pw_uid}): "
+                                     "it cannot be a learner", fix="choose another name")
+            created = False
+            _tool(["usermod", "--append", "--groups", f"{ENGINE_GROUP},{GROUP}", name])
         password = None
         if created and set_passwords:
             password = secrets.token_urlsafe(9)
@@ -141,20 +153,29 @@ def add(names: Sequence[str], *, set_passwords: bool = True) -> list[Learner]:
     return made
 
 
-def remove(names: Iterable[str], *, keep_home: bool = False) -> list[str]:
-    """Delete the accounts of learners ``names`` (and their homes unless ``keep_home``).
+def remove(names: Iterable[str], *, keep_home: bool = False) -> list[tuple[str, str]]:
+    """Take learners ``names`` out of the class: (name, what was done) for each.
 
-    Refuses, before deleting anything, any name that is not a learner's
-    (:func:`account`): this never deletes an account the class did not make.
+    An account :func:`add` made is deleted, with its home unless ``keep_home``; an
+    existing account it adopted is only taken out of the class's group (it was
+    someone's before the class).  Refuses, before changing anything, any name that
+    is not a learner's (:func:`account`).
     """
     for name in names:
         check_name(name)
     require_root("removing learners")
     chosen = [account(name) for name in dict.fromkeys(names)]
+    done = []
     for learner in chosen:
-        _tool(["userdel", *([] if keep_home else ["--remove"]), learner.name],
-              ok_codes=(0, 12))  # 12: the home was already gone
-    return [learner.name for learner in chosen]
+        if pwd.getpwnam(learner.name).pw_gecos.split(",")[0] == COMMENT:
+            _tool(["userdel", *([] if keep_home else ["--remove"]), learner.name],
+                  ok_codes=(0, 12))  # 12: the home was already gone
+            done.append((learner.name, "deleted"))
+        else:
+            _tool(["gpasswd", "--delete", learner.name, GROUP])
+            kept = f"left the class (the account was not made by it: only taken out of {GROUP})"
+            done.append((learner.name, kept))
+    return done
 
 
 def _member(learner: Learner, group: str) -> bool:

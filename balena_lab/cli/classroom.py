@@ -32,9 +32,9 @@ def add_parser(subparsers: Any) -> None:
 
     remove = commands.add_parser(
         "remove", help="delete learners' accounts and homes",
-        description="Delete the accounts (and homes) of learners of this class; refuses any "
-        "account that is not a learner's. Their images stay until "
-        "`balena-lab images prune --all`.",
+        description="Delete the accounts (and homes) that `class add` made; an existing "
+        "account it adopted only leaves the class. Refuses any account that is not a "
+        "learner's. Their images stay until `balena-lab images prune --all`.",
     )
     remove.add_argument("names", nargs="+", metavar="NAME")
     remove.add_argument("--keep-home", action="store_true", help="keep their home folders")
@@ -87,8 +87,8 @@ def run_add(args: argparse.Namespace) -> int:
 def run_remove(args: argparse.Namespace) -> int:
     from ..classroom import learners
 
-    for name in learners.remove(args.names, keep_home=args.keep_home):
-        print(f"removed {name}")
+    for name, done in learners.remove(args.names, keep_home=args.keep_home):
+        print(f"{name}: {done}")
     return 0
 
 

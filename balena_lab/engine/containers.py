@@ -171,6 +171,9 @@ def run(
     except TRANSPORT_ERRORS:
         reaper.hand_over(watchdog)  # a create that reached the engine is removed when it answers
         raise EngineUnreachable("the Docker engine does not answer", fix=START_ENGINE_FIX) from None
+    except BaseException:  # a read timeout, Ctrl-C: a create may still land, the reaper waits
+        reaper.hand_over(watchdog)
+        raise
     lines: deque[str] = deque()
     try:
         if files:

@@ -8,12 +8,15 @@ CPU instead (``qemu-arm -cpu cortex-a7`` for an armv7hf device, the modes in
 ``data/arches.yaml``), put into the container as its entrypoint: a static x86
 binary, so it runs here natively and loads the image's program itself.
 
-What is real: QEMU's loader reads the image's own binary and accepts it or
-refuses it as the device's kernel would (an aarch64 ELF on a 32-bit ARM CPU:
-"Invalid ELF image for this architecture", which the device's kernel reports as
-``exec format error``), and the program then runs on that CPU model.  What is
-not: only that first program runs on the device's CPU; the programs it starts
-are run by binfmt_misc with their own arch's emulator.  And an ARMv7 binary on
+What is real: QEMU's loader reads the image's own ``/bin/sh`` and accepts it
+or refuses it as the device's kernel would (an aarch64 ELF on a 32-bit ARM
+CPU: "Invalid ELF image for this architecture", which the device's kernel
+reports as ``exec format error``), and the shell then runs on that CPU model.
+The shell is what is loaded because QEMU's loader takes only an ELF file by
+its path (no PATH search, no ``#!`` script), and an image's CMD is often
+``node ...`` or a script.  What is not: only that shell runs on the device's
+CPU; the program it starts (the image's CMD) is run by binfmt_misc with its
+own arch's emulator, so an image without ``/bin/sh`` cannot be checked here.  And an ARMv7 binary on
 an ARMv6 CPU is not run at all: QEMU's ARMv6 models hang on it where the device
 raises "Illegal instruction", so the image's recorded variant decides.
 """
@@ -38,6 +41,8 @@ QEMU_DIR = Path("/usr/bin")
 #: What QEMU's loader says when the binary is not for the CPU it plays.
 REFUSED = "Invalid ELF image for this architecture"
 _IN_CONTAINER = "/.balena-lab/qemu"
+#: The image's binary the device's CPU loads first (see :func:`run_as_device`).
+SHELL = "/bin/sh"
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,11 @@ def run_as_device(image: str, device: Arch, command: str | Sequence[str] | None 
     if not program:
         raise RunError(f"{image} has no CMD or ENTRYPOINT to run", fix="pass a command")
     qemu = qemu_binary(mode)
-    result = run(image, program, timeout=timeout, client=client,
-                 entrypoint=[_IN_CONTAINER, "-cpu", mode.cpu],
+    # QEMU's loader takes an ELF file only: no PATH search, no #! script.  So what the
+    # device's CPU loads is the image's own shell, which then starts the program (as
+    # the container's init would, through the kernel: binfmt_misc here).
+    result = run(image, [SHELL, "-c", 'exec "$0" "$@"', *program], timeout=timeout,
+                 client=client, entrypoint=[_IN_CONTAINER, "-cpu", mode.cpu],
                  files={_IN_CONTAINER: (qemu.read_bytes(), 0o755)})
     if REFUSED in result.output and not result.ok:
         return DeviceRun(image, platform, device.name, emulator, "refused",

@@ -34,9 +34,12 @@ GRACE = 5.0
 #: Seconds the reaper keeps trying to reach an engine that does not answer.
 RETRY_FOR = 600.0
 _POLL = 0.5
-#: Times a container that is not there is looked for, one second apart, before it is
-#: taken to be gone.
-_LOOKS = 3
+#: Seconds a container that is not there is looked for before it is taken to be gone: a
+#: create still in flight when the client died may land that late (the engine was busy).
+_LOOK_FOR = 30.0
+#: Seconds the client may spend creating, filling and starting the container before its
+#: time limit starts: the reaper's own clock starts before the create.
+SETUP = 60.0
 
 
 #: The reaper's module, as its command line names it (``python -m MODULE``).
@@ -51,10 +54,11 @@ def is_reaper(cmdline: list[str]) -> bool:
 
 def start(container: str, seconds: float) -> subprocess.Popen[bytes]:
     """Start the reaper of ``container`` (its id or name: the client starts it with the
-    name, before the container exists), to act at ``seconds`` (plus :data:`GRACE`)."""
+    name, before the container exists), to act at ``seconds`` (plus :data:`SETUP` and
+    :data:`GRACE`: the client's own limit starts only once the container has started)."""
     return subprocess.Popen(
         [sys.executable, "-m", MODULE, container, str(os.getpid()),
-         str(seconds + GRACE)],
+         str(seconds + SETUP + GRACE)],
         # Its stdin is a pipe from the client: a line on it, or its end (the client
         # died), means "now".
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -98,7 +102,7 @@ def _remove(container: str) -> None:
     from .client import TRANSPORT_ERRORS
 
     deadline = time.monotonic() + RETRY_FOR
-    missing = 0
+    missing_since: float | None = None
     while time.monotonic() < deadline:
         try:
             client = docker.from_env(timeout=30)
@@ -107,11 +111,11 @@ def _remove(container: str) -> None:
         except docker.errors.NotFound:
             # The reaper starts before the container is created (so that a client
             # killed mid-create leaves nothing): a create still in flight may land
-            # after this look, so look again before taking "not there" for an answer.
-            missing += 1
-            if missing >= _LOOKS:
+            # after this look, so look for a while before taking "not there" for an answer.
+            missing_since = missing_since or time.monotonic()
+            if time.monotonic() - missing_since >= _LOOK_FOR:
                 return
-            time.sleep(_POLL * 2)
+            time.sleep(2)
         except (docker.errors.DockerException, *TRANSPORT_ERRORS):
             time.sleep(2)
 

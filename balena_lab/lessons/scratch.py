@@ -48,8 +48,12 @@ def reset(copy: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=".reset-", dir=copy.parent))
     try:
         shutil.copytree(source, staging / copy.name, symlinks=True)
-        shutil.rmtree(copy, ignore_errors=True)
-        (staging / copy.name).rename(copy)  # the copy is whole at every moment but this one
+        if copy.exists():
+            copy.rename(staging / "old")  # aside first: a copy is in place at every moment
+        (staging / copy.name).rename(copy)
+    except OSError as error:
+        raise UnreadableInputError(f"cannot reset it: {error.strerror or error}", path=copy,
+                                   fix="restart the kernel: it makes a fresh copy") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return copy

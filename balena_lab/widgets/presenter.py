@@ -3,8 +3,10 @@
 JupyterLab's own styles set tables small and right-aligned; on a projector
 from the back of a room neither reads.  :class:`PresenterMode` displays a
 stylesheet scoped to notebook outputs: tables always left-aligned, and with
-the switch on, large text, wide tables and larger logs.  Styles apply to the
-whole page while the widget is displayed, so one switch per notebook does it.
+the switch on, large text, wide tables and larger logs.  The styles apply to
+the whole JupyterLab page while the widget is displayed: one switch makes every
+open notebook large, and with two notebooks open, each switched on, both must
+be switched off (a widget's HTML cannot style only its own notebook).
 """
 
 from __future__ import annotations

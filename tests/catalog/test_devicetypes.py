@@ -92,6 +92,16 @@ def test_search_ranks_what_the_words_name_first(typed: str, first: str) -> None:
     assert devicetypes.search_device_types(typed)[0].slug == first
 
 
+@pytest.mark.parametrize("typed", ["rpi zero", "pi zero w", "pi 1", "raspberry pi zero"])
+def test_the_words_of_a_name_find_it_in_any_order_of_spacing(typed: str) -> None:
+    # "Raspberry Pi (v1 / Zero / Zero W)": the ARMv6 board, not only the Zero 2 W
+    assert "raspberry-pi" in [d.slug for d in devicetypes.search_device_types(typed)][:2]
+
+
+def test_full_width_text_is_read_as_typed() -> None:
+    assert devicetypes.search_device_types("ｒｐｉ４")[0].slug == "raspberrypi4-64"
+
+
 def test_orange_pi_is_not_a_raspberry_pi() -> None:
     # the short form applies to a first word only
     assert {d.slug for d in devicetypes.search_device_types("orange pi")} <= {

@@ -85,9 +85,9 @@ def test_configure_admits_the_class_group_and_names_each_learners_namespace(tmp_
 def test_the_spawn_hook_refuses_an_account_that_is_no_learners(tmp_path: Path) -> None:
     c = Config()
     hub.configure(c, _settings(tmp_path))
-    with pytest.raises(ClassroomError, match="'root' is not a learner of this class"):
+    with pytest.raises(ClassroomError, match="'root' is a system account"):
         c.Spawner.pre_spawn_hook(_spawner("root"))
-    with pytest.raises(ClassroomError, match="'root' is not a learner of this class"):
+    with pytest.raises(ClassroomError, match="'root' is a system account"):
         c.Spawner.environment[NOTEBOOKS_ENV](_spawner("root"))
 
 

@@ -4,6 +4,9 @@ namespace, and every command refuses a bad one before touching any account."""
 from __future__ import annotations
 
 import os
+import pwd
+import secrets
+import subprocess
 
 import pytest
 
@@ -37,9 +40,9 @@ def test_a_bad_name_is_refused_with_the_rule(name: str) -> None:
     assert caught.value.fix == "e.g. ann-lee"
 
 
-def test_an_account_that_is_no_learners_is_refused() -> None:
-    with pytest.raises(ClassroomError, match="not a learner of this class"):
-        learners.account("root")  # root is in neither the class's group nor docker's
+def test_a_system_account_is_never_a_learner() -> None:
+    with pytest.raises(ClassroomError, match="'root' is a system account"):
+        learners.account("root")
 
 
 def test_an_unknown_user_is_refused_with_the_command_that_adds_them() -> None:
@@ -61,3 +64,33 @@ def test_cli_refuses_a_bad_name_before_anything_else(
 def test_adding_without_root_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["class", "add", "ann"]) == 2
     assert "adding learners needs root" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="makes and deletes system accounts")
+def test_an_adopted_account_only_leaves_the_class_and_a_made_one_is_deleted() -> None:
+    tag = secrets.token_hex(3)
+    adopted, made = f"t{tag}-own", f"t{tag}-new"
+    subprocess.run(["useradd", "--create-home", adopted], check=True)  # someone's already
+    try:
+        added = {m.name: m for m in learners.add([adopted, made])}
+        assert not added[adopted].created and added[adopted].password is None
+        assert added[made].created and added[made].password
+        assert {m.name for m in learners.learners()} >= {adopted, made}
+        done = dict(learners.remove([adopted, made]))
+        assert done[made] == "deleted"
+        assert done[adopted].startswith("left the class")
+        assert pwd.getpwnam(adopted).pw_dir  # still there, with its home
+        assert os.path.isdir(pwd.getpwnam(adopted).pw_dir)
+        with pytest.raises(KeyError):
+            pwd.getpwnam(made)
+        with pytest.raises(ClassroomError, match="not a learner of this class"):
+            learners.account(adopted)
+    finally:
+        subprocess.run(["userdel", "--remove", adopted], check=False, capture_output=True)
+        subprocess.run(["userdel", "--remove", made], check=False, capture_output=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as root, adding is allowed")
+def test_a_system_account_cannot_be_added(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["class", "add", "daemon"]) == 2
+    assert "'daemon' is a system account" in capsys.readouterr().err

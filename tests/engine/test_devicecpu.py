@@ -61,3 +61,23 @@ def test_every_mode_agrees_with_balenas_arch_compatibility() -> None:
             _, executes = device.cpu_mode(image.docker_architecture, image.docker_variant)
             assert executes == arch_can_run(device.name, image.name) or (
                 device.image_arch == image.name), (device.name, image.name)
+
+
+@pytest.mark.parametrize("device_arch,runs", [("aarch64", True), ("armv7hf", False)])
+def test_a_program_found_on_the_path_is_started_by_the_images_shell(
+        device_arch: str, runs: bool, base_images: dict[str, str]) -> None:
+    """QEMU's loader takes no PATH search and no script: an exec-form CMD such as
+    ["node", "main.js"] is started by the image's own shell, which the CPU loads."""
+    ran = run_as_device(base_images["aarch64"], get_arch(device_arch), ["uname", "-m"])
+    assert ran.runs is runs, ran
+    assert ran.result is not None
+    if runs:
+        assert ran.result.output.strip() == "aarch64"
+    else:
+        assert REFUSED in ran.result.output
+
+
+def test_an_armv6_cpu_takes_armv5_and_v6_images_and_unrecorded_variants() -> None:
+    rpi = get_arch("rpi")
+    assert [rpi.cpu_mode("arm", variant)[1] for variant in (None, "v5", "v6", "v7")] == [
+        True, True, True, False]
