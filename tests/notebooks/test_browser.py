@@ -181,9 +181,13 @@ def _lesson(page: Page, url: str, lesson: str, out: Path) -> None:
                      if f"({target})" in t)
         picker.select_option(label=label)
         if linked is not None:
+            # The old text may name the target too ("Dockerfile.raspberrypi3 ignored"):
+            # wait for the view to change, not only for the name to appear.
             page.wait_for_function(
-                "(t) => document.querySelector('.balena-lab-precedence, .balena-lab-template')"
-                ".textContent.includes(t)", arg=target, timeout=30_000)
+                "([t, old]) => { const text = document.querySelector("
+                "'.balena-lab-precedence, .balena-lab-template').textContent;"
+                " return text !== old && text.includes(t); }",
+                arg=[target, before], timeout=30_000)
             after = linked.text_content() or ""
             assert after != before and target in after, after[:300]
         if page.locator(".balena-lab-build").count():
