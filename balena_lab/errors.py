@@ -321,8 +321,9 @@ class BuildStepFailed(BuildError):
         exit_code: int | None,
         log: tuple[str, ...] = (),
         headline: str | None = None,
+        fix: str | None = None,
     ) -> None:
-        super().__init__(message, log=log)
+        super().__init__(message, log=log, fix=fix)
         #: The message without the step's output (for a view that shows the log already).
         self.headline = headline or message
         self.step = step

@@ -4,7 +4,10 @@ With no registry in the room, a missing base image would otherwise fail deep
 inside the engine's build.  :func:`check_base_images` reads the ``FROM``
 lines with the one reader (:mod:`balena_lab.dockerfile.stages`), tries a pull
 where a registry may answer, and raises :class:`BaseImageMissing` naming the
-image, its line and the local images (and stand-ins) on offer.
+image, its line and the local images (and stand-ins) on offer.  An image
+present only for another platform is no error: Docker 20.10 builds from it as
+it is, and so does balena's builder; it is returned as a :class:`ForeignBase`
+for the build to report.
 :func:`apply_stand_ins` is the replacement a build asks for with
 ``stand_ins=True``.
 """
@@ -12,6 +15,7 @@ image, its line and the local images (and stand-ins) on offer.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import docker
@@ -70,11 +74,30 @@ def _try_pull(client: docker.DockerClient, image: str, arch: Arch) -> dict[str, 
         return None
 
 
+@dataclass(frozen=True)
+class ForeignBase:
+    """A ``FROM`` image of another platform than the build's, built as Docker builds it."""
+
+    line: int
+    image: str
+    platform: str  # as the image records it: arm64/v8, arm/v7, amd64
+
+    def message(self, arch: Arch, upstream: str | None = None) -> str:
+        named = f"{upstream} (stood in by {self.image})" if upstream else self.image
+        return (f"line {self.line}: FROM {named} is an image for {self.platform}, but this build is "
+                f"for {arch.name} ({arch.docker_platform}). Docker takes a single-platform base "
+                f"image as it is, and so does balena's builder: the image comes out "
+                f"{self.platform}, and {arch.name} devices that cannot run {self.platform} "
+                "code refuse it with exec format error.")
+
+
 def check_base_images(
     client: docker.DockerClient, dockerfile: str, arch: Arch, source: str,
     build_args: Mapping[str, str] | None = None,
-) -> None:
-    """Every FROM image present for the arch (pulled if it can be); else BaseImageMissing."""
+) -> list[ForeignBase]:
+    """Every FROM image present (pulled if it can be), else BaseImageMissing; the ones
+    present only for another platform than the arch's are returned, to be reported."""
+    foreign = []
     for item in base_images(parse(dockerfile, path=source), build_args):
         where = f"{source}:{item.line}"
         attrs = _image_attrs(client, item.image, where)
@@ -83,12 +106,7 @@ def check_base_images(
             attrs = _try_pull(client, item.image, arch) or attrs
             if not arch.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
                 found = "/".join(p for p in (attrs.get("Architecture"), attrs.get("Variant")) if p)
-                raise BaseImageMissing(
-                    f"{where}: FROM {item.image} is a {found} image here, "
-                    f"but this build is for {arch.name} ({arch.docker_platform})",
-                    image=item.image, stand_ins=local_offers(client, arch),
-                    fix=f"use an image of the {arch.name} arch, e.g. {baseimages.image_tag(arch)}",
-                )
+                foreign.append(ForeignBase(item.line, item.image, found))
             continue
         if attrs is not None or _try_pull(client, item.image, arch) is not None:
             continue
@@ -104,6 +122,7 @@ def check_base_images(
         ).with_notebook_fix(
             f"build with stand_ins=True: {item.image} -> {suggestion}" if suggestion
             else f"write FROM {baseimages.image_tag(arch)} (a local image)")
+    return foreign
 
 
 def local_offers(client: docker.DockerClient, arch: Arch) -> tuple[str, ...]:

@@ -12,6 +12,12 @@ Guarantees:
 - an ARM device gets an ARM image: the platform is passed to the engine,
   QEMU's binfmt handler is checked first, and the built image's recorded
   architecture is checked after; a mismatch removes the image and fails;
+- except where the ``FROM`` image is of another platform: the engine decides,
+  as it does for balena's builder.  Docker 20.10 runs ``RUN`` steps on it and
+  gives an image of the base's platform (``FROM balenalib/aarch64-debian`` in
+  an ``armv7hf`` fleet gives an ``arm64`` image), but refuses ``COPY`` and
+  ``ADD`` into it ("does not match the specified platform").  The build warns
+  of the base's platform in the log and the result, and a refused step says why;
 - a ``FROM`` image that is neither present nor pullable is named, with the
   local stand-ins on offer; stand-ins replace upstream names only when asked
   (``stand_ins=True``), and each replacement is reported;
@@ -52,6 +58,14 @@ from .events import (
     StepOutput,
 )
 from .log import BuildLogReader
+
+# Docker 20.10's classic builder runs RUN steps on a base image of another platform,
+# but refuses COPY and ADD into it with this error (tests/builder/test_build.py).
+FOREIGN_BASE_REFUSAL = "does not match the specified platform"
+FOREIGN_BASE_FIX = ("the FROM image is of another platform than the build's (see the warning "
+                    "above): Docker's classic builder refuses to COPY or ADD into it. Use a base "
+                    "image of the fleet's arch, e.g. balenalib/%%BALENA_ARCH%%-debian in a "
+                    "Dockerfile.template, or a multi-platform one such as debian:trixie")
 
 #: Set to 1 to use local stand-ins for upstream FROM images without asking each time.
 STAND_INS_ENV = "BALENA_LAB_STAND_INS"
@@ -159,9 +173,15 @@ def _build(client: docker.DockerClient, resolution: Resolution, target: Arch, st
         for item in replaced:
             yield Notice(service, f"line {item.line}: FROM {item.upstream} replaced by the local "
                                   f"stand-in {item.local} (asked for)")
-            for line in standins.ensure(client, item.local, target):
+            own = standins.named_arch(item.upstream) or target  # aarch64-debian: aarch64
+            for line in standins.ensure(client, item.local, own):
                 yield StepOutput(service, 0, line)
-    check_base_images(client, text, target, resolution.source, build_args)
+    upstream = {item.line: item.upstream for item in replaced}
+    warnings = tuple(
+        foreign.message(target, upstream.get(foreign.line))
+        for foreign in check_base_images(client, text, target, resolution.source, build_args))
+    for warning in warnings:
+        yield Notice(service, warning)
 
     all_labels = {**build_labels(resolution, service), **(labels or {})}
     sent_text = with_labels(text, all_labels)
@@ -195,7 +215,8 @@ def _build(client: docker.DockerClient, resolution: Resolution, target: Arch, st
         _raise_failure(reader, resolution)
     image = client.images.get(reader.image_id or tag)
     attrs = image.attrs
-    if not target.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
+    if not warnings and not target.runs_image(attrs.get("Architecture"), attrs.get("Variant")):
+        # Every base was of the arch, yet the image is not: the engine ignored the platform.
         client.images.remove(image.id, force=True)
         raise BuildError(
             f"the engine built a {attrs.get('Architecture')}/{attrs.get('Variant')} image for a "
@@ -210,7 +231,7 @@ def _build(client: docker.DockerClient, resolution: Resolution, target: Arch, st
         layers=len(attrs.get("RootFS", {}).get("Layers", [])),
         seconds=time.monotonic() - started, emulated=target.emulated,
         resolution_kind=resolution.kind, source=resolution.source, dockerfile=text,
-        steps=tuple(reader.steps), stand_ins=tuple(replaced),
+        steps=tuple(reader.steps), stand_ins=tuple(replaced), warnings=warnings,
         context_files=summary.file_count, context_size=summary.total_size,
     )
     yield BuildFinished(service, result)
@@ -236,6 +257,7 @@ def _raise_failure(reader: BuildLogReader, resolution: Resolution) -> None:
         step=step.number, instruction=step.instruction,
         path=source.path if source else None, line=source.line if source else None,
         source=source.text if source else None, exit_code=code, log=output,
+        fix=FOREIGN_BASE_FIX if FOREIGN_BASE_REFUSAL in message else None,
     )
 
 

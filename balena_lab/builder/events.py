@@ -144,6 +144,13 @@ class BuildResult(JsonValue):
     stand_ins: tuple[StandIn, ...] = ()
     context_files: int = 0
     context_size: int = 0
+    #: what the learner must know about the image, e.g. a base of another platform
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def platform(self) -> str:
+        """The platform the image records: ``arm64/v8``, ``arm/v7``, ``amd64``."""
+        return "/".join(p for p in (self.architecture, self.variant) if p)
 
     @property
     def cached_steps(self) -> int:
@@ -155,7 +162,7 @@ class BuildResult(JsonValue):
         return data
 
     def rows(self) -> list[tuple[str, str]]:
-        platform = "/".join(p for p in (self.architecture, self.variant) if p)
+        platform = self.platform
         rows = [
             ("service", self.service),
             ("image", f"{self.tag} ({self.image_id[7:19]})"),
@@ -169,6 +176,7 @@ class BuildResult(JsonValue):
         ]
         for stand_in in self.stand_ins:
             rows.append(("stand-in", f"line {stand_in.line}: {stand_in.upstream} -> {stand_in.local}"))
+        rows.extend(("warning", warning) for warning in self.warnings)
         return rows
 
     def _built_from(self) -> str:

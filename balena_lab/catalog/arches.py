@@ -44,6 +44,11 @@ class Arch:
     description: str
     image_shared_with: str | None = None
     device_cpu: tuple[CpuMode, ...] = ()
+    #: by image architecture: what a real kernel of this arch may do beyond QEMU's answer
+    cpu_notes: tuple[tuple[str, str], ...] = ()
+
+    def cpu_note(self, architecture: str) -> str | None:
+        return dict(self.cpu_notes).get(architecture)
 
     def cpu_mode(self, architecture: str, variant: str | None) -> tuple[CpuMode, bool]:
         """The mode a device of this arch runs an image of ``architecture``/``variant``
@@ -92,7 +97,9 @@ def all_arches() -> dict[str, Arch]:
     arches = {}
     for name, fields in table.items():
         modes = tuple(CpuMode(**mode) for mode in fields.get("device_cpu", ()))
-        arches[name] = Arch(name=name, **{**fields, "device_cpu": modes})
+        notes = tuple((str(k), " ".join(str(v).split()))
+                      for k, v in (fields.get("cpu_notes") or {}).items())
+        arches[name] = Arch(name=name, **{**fields, "device_cpu": modes, "cpu_notes": notes})
     return arches
 
 

@@ -112,9 +112,11 @@ def run_as_device(image: str, device: Arch, command: str | Sequence[str] | None 
                  client=client, entrypoint=[_IN_CONTAINER, "-cpu", mode.cpu],
                  files={_IN_CONTAINER: (qemu.read_bytes(), 0o755)})
     if REFUSED in result.output and not result.ok:
+        note = device.cpu_note(architecture)
         return DeviceRun(image, platform, device.name, emulator, "refused",
                          f"exec format error: {device.name} devices do not execute "
-                         f"{platform} binaries (QEMU playing their CPU: \"{REFUSED}\")", result)
+                         f"{platform} binaries (QEMU playing their CPU: \"{REFUSED}\")"
+                         + (f"; but {note}" if note else ""), result)
     if result.timed_out:
         reason = f"runs (still running at the {timeout:g} s limit)"
     elif result.ok:

@@ -16,6 +16,16 @@ upstream                                     stand-in
 the same with an ``onbuild`` tag             ``balena-lab/node:bookworm-<arch>-onbuild``
 ===========================================  =========================================
 
+The stand-in's arch is the build's, except where the upstream name pins one:
+``balenalib/aarch64-debian`` and ``balenalib/raspberrypi4-64-node`` were
+published for one platform only (``aarch64``), so a build for ``armv7hf``
+gets the ``aarch64`` stand-in, as it would get the ``aarch64`` image from
+Docker Hub.  Docker 20.10's classic builder takes a single-platform base image
+as it is, whatever platform the build asks for (checked against the engine in
+``tests/engine/test_standins.py``): the image comes out ``arm64``, and the
+fleet's ``armv7hf`` devices refuse to run it.  ``debian`` and ``node`` are
+multi-platform, so their stand-in follows the build.
+
 The Node.js stand-ins are made on first use from the local Debian image; the
 ``-onbuild`` one carries the same ``ONBUILD`` triggers as balena's old
 ``resin/<device>-node:<version>-onbuild`` images.  Every replacement is
@@ -34,8 +44,9 @@ import docker
 import docker.errors
 
 from ..catalog.arches import Arch, get_arch
+from ..catalog.devicetypes import find_device_type
 from ..context.archive import made_context
-from ..errors import BaseImageMissing, BuildError
+from ..errors import BaseImageMissing, BuildError, UnknownArchError
 from . import baseimages, names
 
 NODE_REPOSITORY = f"{names.PREFIX}node"
@@ -98,11 +109,30 @@ def split_reference(reference: str) -> tuple[str, str]:
     return name, tag
 
 
+def named_arch(reference: str) -> Arch | None:
+    """The arch a ``balenalib/<hw>-...`` or ``resin/<hw>-...`` name pins, if ``<hw>`` is
+    an arch (``aarch64``) or a device type (``raspberrypi3``); None for other names."""
+    match = _BALENA_IMAGE.match(split_reference(reference)[0])
+    if match is None:
+        return None
+    hardware = re.sub(r"(?:-debian)?(?:-node)?$", "", match[1])
+    try:
+        return get_arch(hardware)
+    except UnknownArchError:
+        pass
+    device = find_device_type(hardware)
+    return get_arch(device.arch) if device is not None else None
+
+
 def stand_in_for(reference: str, arch: Arch) -> str | None:
-    """The local stand-in tag for an upstream image reference, or None if there is none."""
+    """The local stand-in tag for an upstream image reference, or None if there is none.
+
+    ``arch`` is the build's; a name that pins its own arch (:func:`named_arch`) wins.
+    """
     name, tag = split_reference(reference)
     if name.startswith(names.PREFIX):
         return None
+    arch = named_arch(reference) or arch
     if _NODE.match(name) and not any(d in name for d in _OTHER_DISTROS):
         onbuild = tag == "onbuild" or tag.endswith("-onbuild")
         return node_tag(arch, onbuild=onbuild)

@@ -57,7 +57,7 @@ class FleetRun:
         return str(self)
 
     def __str__(self) -> str:
-        platform = "/".join(p for p in (self.build.architecture, self.build.variant) if p)
+        platform = self.build.platform
         lines = [f"fleet {self.fleet_device_type} ({self.fleet_arch}): one image, "
                  + f"{self.build.tag} ({platform})"]
         for m in self.members:
@@ -75,7 +75,7 @@ class FleetRun:
             f"<td><b>{'yes' if m.run.runs else 'no'}</b>: {esc(m.run.reason)}</td>"
             f"<td><code>{esc(m.run.emulator)}</code></td><td><code>{esc(m.first_line)}</code></td>"
             "</tr>" for m in self.members)
-        platform = "/".join(p for p in (self.build.architecture, self.build.variant) if p)
+        platform = self.build.platform
         return (f"<p>Fleet device type <b>{esc(self.fleet_device_type)}</b>: one build, "
                 f"<code>{esc(self.build.tag)}</code> ({esc(platform)}), for every device</p>"
                 "<table><tr><th>device</th><th>its arch</th><th>balena lets it join?</th>"

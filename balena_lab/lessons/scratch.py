@@ -59,6 +59,17 @@ def reset(copy: Path) -> Path:
     return copy
 
 
+def as_repository(copy: Path) -> Path:
+    """Give a scratch copy the ``.git`` folder a clone has (a ``HEAD`` is enough for the
+    builder's rule that ``.git`` is never sent); returns it."""
+    if Path(copy) not in _MADE:
+        raise UnreadableInputError("not a scratch copy of this kernel: only those are changed",
+                                   path=copy, fix="make one with scratch_project(NAME)")
+    (copy / ".git").mkdir(exist_ok=True)
+    (copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return copy
+
+
 def remove_all() -> None:
     """Remove every scratch copy this process made (at exit, or when asked)."""
     for copy in list(_MADE):

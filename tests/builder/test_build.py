@@ -194,12 +194,29 @@ def test_stand_ins_only_when_asked_and_always_reported(
     assert run(result.tag).output.strip() == "aarch64"
 
 
-def test_an_image_of_the_wrong_arch_is_refused(
-    tmp_path: Path, base_images: dict[str, str]
+def test_a_base_of_another_platform_builds_as_balena_builds_it_with_a_warning(
+    tmp_path: Path, base_images: dict[str, str], tags: list[str]
 ) -> None:
-    project = _project(tmp_path, {"Dockerfile": "FROM balena-lab/debian:bookworm-amd64\n"})
-    with pytest.raises(BaseImageMissing, match="amd64 image here, but this build is for aarch64"):
-        builder.build(project, "raspberrypi4-64")
+    """The page's arch-specific image in the wrong fleet: ``FROM balenalib/aarch64-debian``
+    built for a Raspberry Pi 3 fleet gives an arm64 image, which its CPU refuses."""
+    from balena_lab.catalog.arches import get_arch
+    from balena_lab.engine.devicecpu import run_as_device
+
+    project = _project(tmp_path, {"Dockerfile": 'FROM balenalib/aarch64-debian\n'
+                                                'CMD ["uname", "-m"]\n'})
+    events: list[object] = []
+    result = builder.build(project, "raspberrypi3", stand_ins=True, on_event=events.append)
+    tags.append(result.tag)
+    assert (result.arch, result.platform) == ("armv7hf", "arm64/v8")
+    assert [s.local for s in result.stand_ins] == [base_images["aarch64"]]
+    warning, = result.warnings
+    assert "line 1: FROM balenalib/aarch64-debian (stood in by" in warning
+    assert "an image for arm64/v8, but this build is for armv7hf" in warning
+    assert any(isinstance(e, Notice) and e.message == warning for e in events)
+    assert ("warning", warning) in result.rows() and warning in str(result)
+    assert run_as_device(result.tag, get_arch("armv7hf")).outcome == "refused"
+    on_a_pi4 = run_as_device(result.tag, get_arch("aarch64")).result
+    assert on_a_pi4 is not None and on_a_pi4.output.strip() == "aarch64"
 
 
 def test_nodejs_project_builds_and_starts_with_npm_start(
@@ -249,12 +266,29 @@ def test_labels_survive_a_trailing_continuation(
     assert labels["io.balena-lab.device-type"] == "intel-nuc"
 
 
-def test_an_armv7_image_is_no_image_for_an_armv6_device(
+def test_the_engine_refuses_a_copy_into_a_base_of_another_platform(
     tmp_path: Path, base_images: dict[str, str]
 ) -> None:
+    """What Docker 20.10 itself does: RUN on an arm64 base in an arm/v7 build works, COPY
+    into it is refused; the refusal is the engine's, explained."""
+    project = _project(tmp_path, {"Dockerfile": "FROM balenalib/raspberrypi4-64-debian\n"
+                                                "RUN uname -m\nCOPY app.txt /app.txt\n",
+                                  "app.txt": "hello\n"})
+    with pytest.raises(BuildStepFailed) as caught:
+        builder.build(project, "raspberrypi3", stand_ins=True)
+    assert caught.value.line == 3 and caught.value.instruction.startswith("COPY")
+    assert "does not match the specified platform" in caught.value.message
+    assert "refuses to COPY or ADD into it" in (caught.value.fix or "")
+
+
+def test_an_armv7_base_for_an_armv6_device_is_built_with_a_warning(
+    tmp_path: Path, base_images: dict[str, str], tags: list[str]
+) -> None:
     project = _project(tmp_path, {"Dockerfile": "FROM balena-lab/debian:bookworm-armv7hf\n"})
-    with pytest.raises(BaseImageMissing, match="arm/v7 image here, but this build is for rpi"):
-        builder.build(project, "raspberry-pi")
+    result = builder.build(project, "raspberry-pi")
+    tags.append(result.tag)
+    assert result.platform == "arm/v7"
+    assert "an image for arm/v7, but this build is for rpi" in result.warnings[0]
 
 
 def test_a_template_with_an_arg_in_from_builds_with_stand_ins(

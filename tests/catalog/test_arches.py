@@ -37,3 +37,14 @@ def test_unknown_arch_suggests_the_closest_names() -> None:
         get_arch("armv7")
     assert "armv7hf" in str(caught.value)
     assert isinstance(caught.value, BalenaLabError)
+
+
+def test_an_x86_64_device_refusing_i386_code_is_qualified() -> None:
+    """QEMU's x86_64 loader refuses i386 binaries; a real x86_64 kernel mostly runs them.
+    The note says so, and that the refusal follows balena's fleet rules."""
+    from balena_lab.catalog.devicetypes import arch_can_run
+
+    note = get_arch("amd64").cpu_note("386")
+    assert note is not None and "IA32 emulation" in note and "\n" not in note
+    assert not arch_can_run("amd64", "i386")  # what the note says balena does
+    assert get_arch("armv7hf").cpu_note("arm64") is None

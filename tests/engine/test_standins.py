@@ -21,15 +21,65 @@ AMD64, ARM64, RPI = get_arch("amd64"), get_arch("aarch64"), get_arch("rpi")
     ("docker.io/library/debian", "balena-lab/debian:bookworm-aarch64"),
     ("balenalib/raspberrypi4-64-debian:bookworm", "balena-lab/debian:bookworm-aarch64"),
     ("balenalib/raspberrypi4-64", "balena-lab/debian:bookworm-aarch64"),
-    ("resin/raspberrypi3-debian", "balena-lab/debian:bookworm-aarch64"),
+    ("resin/raspberrypi3-debian", "balena-lab/debian:bookworm-armv7hf"),  # the name's arch
     ("node:20", "balena-lab/node:bookworm-aarch64"),
     ("balenalib/raspberrypi4-64-debian-node:18", "balena-lab/node:bookworm-aarch64"),
-    ("resin/raspberrypi3-node:10-onbuild", "balena-lab/node:bookworm-aarch64-onbuild"),
+    ("resin/raspberrypi3-node:10-onbuild", "balena-lab/node:bookworm-armv7hf-onbuild"),
     ("node:onbuild", "balena-lab/node:bookworm-aarch64-onbuild"),
     ("debian@sha256:" + "0" * 64, "balena-lab/debian:bookworm-aarch64"),
 ])
 def test_upstream_names_with_an_honest_stand_in(reference: str, expected: str) -> None:
     assert standins.stand_in_for(reference, ARM64) == expected
+
+
+@pytest.mark.parametrize("reference,arch", [
+    ("balenalib/aarch64-debian", "aarch64"), ("balenalib/armv7hf-debian:bookworm", "armv7hf"),
+    ("balenalib/raspberrypi4-64-node", "aarch64"), ("balenalib/raspberrypi3-debian-node", "armv7hf"),
+    ("resin/raspberry-pi-node:6", "rpi"), ("balenalib/genericx86-64-ext-debian", "amd64"),
+    ("balenalib/raspberrypi3", "armv7hf"),
+    ("debian:trixie", None), ("node", None), ("balenalib/nosuchboard-debian", None),
+])
+def test_a_balenalib_name_pins_the_arch_it_was_published_for(reference: str, arch: str | None,
+                                                              ) -> None:
+    pinned = standins.named_arch(reference)
+    assert (pinned.name if pinned else None) == arch
+    # An armv7hf build of an aarch64-only name gets the aarch64 stand-in, as Docker Hub
+    # would give it the aarch64 image; a multi-platform name follows the build.
+    local = standins.stand_in_for(reference, get_arch("armv7hf"))
+    if local is not None:
+        assert local.split(":")[1].startswith(f"bookworm-{arch or 'armv7hf'}")
+
+
+@pytest.mark.docker
+@pytest.mark.emulated
+def test_the_engine_builds_from_a_single_platform_base_as_it_is(
+    docker_client: docker.DockerClient, base_images: dict[str, str], tmp_path: Path,
+) -> None:
+    """The fact the pinned stand-ins rest on: Docker 20.10's classic builder, asked for
+    linux/arm/v7, builds from a local arm64-only image and gives an arm64 image."""
+    import io
+    import tarfile
+
+    dockerfile = f"FROM {base_images['aarch64']}\nRUN uname -m > /machine\n".encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(dockerfile)
+        tar.addfile(info, io.BytesIO(dockerfile))
+    buffer.seek(0)
+    tag = f"{names.PREFIX}test/single-platform:{tmp_path.name[-12:].lower()}"
+    try:
+        list(docker_client.api.build(fileobj=buffer, custom_context=True, tag=tag,
+                                     platform="linux/arm/v7", rm=True, forcerm=True,
+                                     decode=True))
+        attrs = docker_client.images.get(tag).attrs
+        assert (attrs["Architecture"], attrs.get("Variant")) == ("arm64", "v8")
+        assert run(tag, ["cat", "/machine"]).output.strip() == "aarch64"
+    finally:
+        try:
+            docker_client.images.remove(tag, force=True)
+        except docker.errors.ImageNotFound:
+            pass
 
 
 @pytest.mark.parametrize("reference", [

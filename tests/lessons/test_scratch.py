@@ -48,6 +48,25 @@ def test_reset_puts_the_copy_back_as_it_started() -> None:
         scratch.remove_all()
 
 
+def test_a_copy_made_a_repository_keeps_its_files_and_resets_without_git() -> None:
+    copy = scratch.scratch_project("single-container")
+    try:
+        files = _files(copy)
+        scratch.as_repository(copy)
+        assert (copy / ".git" / "HEAD").read_text().startswith("ref: ")
+        assert {k: v for k, v in _files(copy).items() if not k.startswith(".git")} == files
+        scratch.reset(copy)
+        assert not (copy / ".git").exists()
+    finally:
+        scratch.remove_all()
+
+
+def test_only_a_scratch_copy_is_made_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInputError, match="not a scratch copy"):
+        scratch.as_repository(tmp_path)
+    assert not (tmp_path / ".git").exists()
+
+
 def test_only_a_scratch_copy_is_reset(tmp_path: Path) -> None:
     mine = tmp_path / "precedence"
     mine.mkdir()

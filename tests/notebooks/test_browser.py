@@ -94,7 +94,8 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 #: device type, click Build.
 PICKED = {"01-dockerfiles.ipynb": "raspberrypi3", "02-single-container.ipynb": "raspberrypi3",
           "03-templates.ipynb": "raspberrypi3", "04-multiple-dockerfiles.ipynb": "raspberrypi3",
-          "05-nodejs.ipynb": "genericx86-64-ext", "06-multi-service.ipynb": "raspberrypi3"}
+          "05-nodejs.ipynb": "genericx86-64-ext", "06-multi-service.ipynb": "raspberrypi3",
+          "08-standard-dockerfiles.ipynb": "raspberrypi3"}
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("0[1-9]-*.ipynb"))
 WIDGETS = (".balena-lab-picker, .balena-lab-build, .balena-lab-precedence, "
            ".balena-lab-template, .balena-lab-lint, .balena-lab-reset, .balena-lab-presenter")
