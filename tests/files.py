@@ -1,7 +1,9 @@
-"""Writing a project's files for a test: the one helper every test module shares."""
+"""Files for a test: a project's tree, and a one-Dockerfile build context."""
 
 from __future__ import annotations
 
+import io
+import tarfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,3 +19,15 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8", newline="")
     return root
+
+
+def dockerfile_context(dockerfile: str) -> io.BytesIO:
+    """A build context holding only ``dockerfile``, as the engine's build API takes it."""
+    data = dockerfile.encode()
+    context = io.BytesIO()
+    with tarfile.open(fileobj=context, mode="w") as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    context.seek(0)
+    return context

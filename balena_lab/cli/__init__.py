@@ -41,6 +41,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "build a project for a device type on the local engine"),
     "run": ("container", ("run an image's CMD (or a command) in a container that is then "
                           "removed")),
+    "up": ("up", "build a release and run it as balena's Supervisor would, or update it"),
+    "down": ("down", "remove a release's containers, volumes, network and lock folders"),
     "exercise": ("exercise", "list the exercises, or run one notebook and check it"),
     "grade": ("grade", ("run every submitted notebook in its own kernel and write a class "
                         "report")),

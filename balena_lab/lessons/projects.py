@@ -34,7 +34,7 @@ SESSION_ENV = "JPY_SESSION_NAME"
 #: The example projects notebooks 01-08 read, in the order they appear.
 PROJECTS = ("instructions", "single-container", "template-machine-name", "template-arch",
             "precedence", "node-app", "node-template", "multi-service", "multiarch",
-            "arch-specific")
+            "arch-specific", "update-lock")
 
 
 def candidate_folders() -> list[Path]:

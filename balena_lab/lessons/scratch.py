@@ -18,6 +18,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from ..errors import UnreadableInputError
 from .projects import masterclass_project
 
@@ -67,6 +69,20 @@ def as_repository(copy: Path) -> Path:
                                    path=copy, fix="make one with scratch_project(NAME)")
     (copy / ".git").mkdir(exist_ok=True)
     (copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return copy
+
+
+def set_environment(copy: Path, service: str, **values: str) -> Path:
+    """Set ``values`` in ``service``'s ``environment:`` in a scratch copy's
+    ``docker-compose.yml`` (a new release to apply, say); returns the copy."""
+    if Path(copy) not in _MADE:
+        raise UnreadableInputError("not a scratch copy of this kernel: only those are changed",
+                                   path=copy, fix="make one with scratch_project(NAME)")
+    path = copy / "docker-compose.yml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = document["services"][service]
+    spec["environment"] = {**(spec.get("environment") or {}), **values}
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     return copy
 
 

@@ -22,6 +22,8 @@ both when a build starts, and tags the image for them.
   result table and the container's output;
 - :class:`LintPanel`: an editable Dockerfile, linted and explained as you type;
 - :class:`ResetButton`: a lesson's scratch project back as it started;
+- :class:`DeviceView`: a release applied as the Supervisor applies it, the containers
+  before and after, and the update's events;
 - :class:`PresenterMode`: one switch for large, left-aligned text, for a projector.
 """
 
@@ -32,6 +34,7 @@ from typing import Any
 import traitlets
 
 from .build import BuildPanel
+from .device import DeviceView
 from .lint import LintPanel
 from .picker import DeviceTypePicker
 from .precedence import PrecedenceView
@@ -45,5 +48,5 @@ def link(picker: DeviceTypePicker, *views: Any) -> list[traitlets.dlink]:
     return [traitlets.dlink((picker, "value"), (view, "device_type")) for view in views]
 
 
-__all__ = ["BuildPanel", "DeviceTypePicker", "LintPanel", "PrecedenceView", "PresenterMode",
-           "ResetButton", "TemplateView", "link"]
+__all__ = ["BuildPanel", "DeviceTypePicker", "DeviceView", "LintPanel", "PrecedenceView",
+           "PresenterMode", "ResetButton", "TemplateView", "link"]

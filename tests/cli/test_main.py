@@ -55,6 +55,8 @@ LIGHT_COMMANDS = [
     ["build", "--help"],
     ["images", "--help"],
     ["grade", "--help"],
+    ["up", "--help"],
+    ["down", "--help"],
 ]
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
-import tarfile
 import time
 
 import docker
@@ -12,6 +10,8 @@ import pytest
 
 from balena_lab.catalog.arches import get_arch
 from balena_lab.engine import baseimages, names, rootfs
+
+from ..files import dockerfile_context
 
 
 def test_image_names_share_one_namespace() -> None:
@@ -86,13 +86,7 @@ def _labelled_image(client: docker.DockerClient, base: str, label: str, who: str
                     tag: str = "balena-lab/test-prune:latest") -> str:
     """A tiny real image built on a base image, labelled as balena_lab builds are, in the
     namespace ``who`` (default: this one's)."""
-    dockerfile = f"FROM {base}\nRUN echo built > /built.txt\n".encode()
-    context = io.BytesIO()
-    with tarfile.open(fileobj=context, mode="w") as tar:
-        info = tarfile.TarInfo("Dockerfile")
-        info.size = len(dockerfile)
-        tar.addfile(info, io.BytesIO(dockerfile))
-    context.seek(0)
+    context = dockerfile_context(f"FROM {base}\nRUN echo built > /built.txt\n")
     image, _ = client.images.build(
         fileobj=context, custom_context=True, tag=tag,
         labels={**names.owned({baseimages.KIND_LABEL: label, **TEST_LABEL}),

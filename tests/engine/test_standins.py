@@ -13,6 +13,8 @@ from balena_lab.engine import names, standins
 from balena_lab.engine.containers import run
 from balena_lab.errors import BaseImageMissing
 
+from ..files import dockerfile_context
+
 AMD64, ARM64, RPI = get_arch("amd64"), get_arch("aarch64"), get_arch("rpi")
 
 
@@ -57,16 +59,7 @@ def test_the_engine_builds_from_a_single_platform_base_as_it_is(
 ) -> None:
     """The fact the pinned stand-ins rest on: Docker 20.10's classic builder, asked for
     linux/arm/v7, builds from a local arm64-only image and gives an arm64 image."""
-    import io
-    import tarfile
-
-    dockerfile = f"FROM {base_images['aarch64']}\nRUN uname -m > /machine\n".encode()
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        info = tarfile.TarInfo("Dockerfile")
-        info.size = len(dockerfile)
-        tar.addfile(info, io.BytesIO(dockerfile))
-    buffer.seek(0)
+    buffer = dockerfile_context(f"FROM {base_images['aarch64']}\nRUN uname -m > /machine\n")
     tag = f"{names.PREFIX}test/single-platform:{tmp_path.name[-12:].lower()}"
     try:
         list(docker_client.api.build(fileobj=buffer, custom_context=True, tag=tag,

@@ -83,3 +83,19 @@ def test_copies_go_when_the_process_ends() -> None:
                           check=True, timeout=60)
     copy = Path(done.stdout.strip())
     assert copy.name == "precedence" and not copy.parent.exists()
+
+
+def test_a_new_release_is_an_environment_change_in_the_copy() -> None:
+    import yaml
+
+    copy = scratch.scratch_project("update-lock")
+    try:
+        scratch.set_environment(copy, "main", RELEASE="2")
+        spec = yaml.safe_load((copy / "docker-compose.yml").read_text())["services"]["main"]
+        assert spec["environment"]["RELEASE"] == "2" and spec["environment"]["HOLD_SECONDS"]
+        original = masterclass_project("update-lock") / "docker-compose.yml"
+        assert "RELEASE: '1'" in original.read_text()
+    finally:
+        scratch.remove_all()
+    with pytest.raises(UnreadableInputError, match="not a scratch copy"):
+        scratch.set_environment(masterclass_project("update-lock"), "main", RELEASE="2")

@@ -29,9 +29,14 @@ if TYPE_CHECKING:
 
 
 def builds_for(device_type: str) -> Callable[[CheckContext], str | None]:
-    """The "it builds" check every exercise has: a failed build raises with its reason."""
+    """The "it builds" check every exercise has: a failed build raises with its reason,
+    and an image of another platform than the device's fails with the build's warning
+    (balena's builder would build it too, but it is no image for this device type)."""
     def builds(context: CheckContext) -> str | None:
-        context.build(device_type)
+        result = context.build(device_type)
+        if result.warnings:
+            return (f"the image is {result.platform}, not {result.arch}: "
+                    + result.warnings[0].split(". ")[0])
         return None
 
     return builds

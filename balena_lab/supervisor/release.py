@@ -1,0 +1,504 @@
+"""``up`` and ``down``: a release run on the local engine as balena's Supervisor runs it.
+
+``iter_up`` builds the release as balena's builder does (:mod:`balena_lab.builder`),
+then applies it as the Supervisor applies a new target state:
+
+1. the images are "downloaded": tagged as the device's own copy of the release
+   (``balena-lab/<namespace>/device-<appId>-<service>:release-<n>``), which the
+   container then runs, so a download is a real, observable engine event;
+2. volumes and the app network are made, named as the Supervisor names them;
+3. a service that changed is updated following its ``io.balena.update.strategy``:
+   ``download-then-kill`` (the default), ``kill-then-download``,
+   ``delete-then-download`` (the old image deleted before the new one comes),
+   ``hand-over`` (both run until the new one writes
+   ``/tmp/balena/handover-complete``, or the timeout passes);
+4. before any old container is killed, every service's update lock is checked in
+   its host lock folder (``updates.lock`` or the legacy ``resin-updates.lock``):
+   while one is held the update waits, retrying, and it is applied when the lock
+   goes; if it is still held at ``lock_timeout`` the old release keeps running
+   and the new images stay downloaded, as on a device.  One locked service blocks
+   the whole release;
+5. containers start in ``depends_on`` order, with the feature labels' binds and
+   variables, the Supervisor's environment, ``/tmp/balena`` and ``/tmp/resin``
+   on the service's lock folder, and the ``restart`` policy.
+
+What the composition asks for and a laptop should not give without asking
+(``privileged: true``, ``network_mode: host``) is used only with
+``privileged=True`` / ``host_network=True``; otherwise the event stream says
+that a device would.  Where the engine refuses privileged mode (this course's
+sandbox does: "unable to apply caps"), the refusal is reported and the service
+runs without it.  Host folders a feature binds that this machine lacks are
+reported and skipped, never created.
+
+Not simulated: the Supervisor's API (its variables point at an address that
+nothing answers on), the cloud's device state, delta updates, and the
+Supervisor taking the locks itself while it applies an update.  ``down`` is
+leaving local mode: every container, network, volume, device image and lock
+folder of the app goes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+import docker.types
+
+from .._values import JsonValue
+from ..builder.events import BuildEvent, ReleaseFinished
+from ..builder.release import iter_build_release
+from ..catalog.devicetypes import get_device_type
+from ..engine import names
+from ..engine.client import connect, engine_transport
+from ..errors import RunError
+from ..resolution.compose import compose
+from . import naming
+from .environment import DeviceMetadata
+from .events import (
+    ContainerKilled,
+    ContainerStarted,
+    DeviceEvent,
+    HandoverDone,
+    ImageDeleted,
+    ImageDownloaded,
+    NetworkCreated,
+    PlanNote,
+    PrivilegeNotUsed,
+    PrivilegeRefused,
+    ReleaseApplied,
+    ReleaseRemoved,
+    UpdateDeferred,
+    VolumeCreated,
+)
+from .plan import ReleasePlan, ServicePlan, plan_release
+
+RELEASE_KIND = "release"
+APP_LABEL = f"{names.LABEL}.app-id"
+SERVICE_LABEL = f"{names.LABEL}.service"
+RELEASE_LABEL = f"{names.LABEL}.release"
+SETTINGS_LABEL = f"{names.LABEL}.settings"
+#: The lock files the Supervisor recognises in a lock folder.
+LOCK_FILES = ("updates.lock", "resin-updates.lock")
+HANDOVER_FILE = "handover-complete"
+#: How long a killed container has to stop on SIGTERM before SIGKILL (Docker's default).
+STOP_SECONDS = 10
+_LOG_CONFIG = docker.types.LogConfig(type="json-file", config={"max-size": "16m", "max-file": "1"})
+
+Event = BuildEvent | DeviceEvent
+
+
+def lock_root() -> Path:
+    """The host folder of this namespace's lock folders (a device's
+    ``/tmp/balena-supervisor/services``)."""
+    return Path(tempfile.gettempdir()) / "balena-lab-supervisor" / names.namespace()
+
+
+def device_metadata(project_dir: str | Path, device_type: str, arch: str | None = None,
+                    ) -> DeviceMetadata:
+    """The laptop-device's identity for ``project_dir``: made up, stable, the learner's own."""
+    device = get_device_type(device_type)
+    owner = names.namespace()
+    app_id, app_uuid = naming.app_identity(owner, Path(project_dir))
+    uuid = hashlib.sha256(f"{owner}\0device".encode()).hexdigest()[:32]
+    return DeviceMetadata(uuid=uuid, device_type=device.slug, arch=arch or device.arch,
+                          app_id=app_id, app_uuid=app_uuid,
+                          app_name=names.name_component(Path(project_dir).resolve().name, "app"),
+                          device_name=f"{owner}-laptop")
+
+
+@dataclass(frozen=True)
+class RunningService(JsonValue):
+    service: str
+    container: str
+    release: int
+    status: str  # the engine's: running, restarting, exited, ...
+    image: str
+    privileged: bool
+    network: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DeviceState(JsonValue):
+    """What runs on the laptop-device for one app, read from the engine."""
+
+    app_id: int
+    services: tuple[RunningService, ...]
+
+    @property
+    def release(self) -> int | None:
+        return max((s.release for s in self.services), default=None)
+
+    def service(self, name: str) -> RunningService:
+        return next(s for s in self.services if s.service == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``balena-lab up --json`` object."""
+        return {"app_id": self.app_id, "release": self.release,
+                "services": [s.to_dict() for s in self.services]}
+
+    def __str__(self) -> str:
+        if not self.services:
+            return f"app {self.app_id}: nothing runs"
+        lines = [f"app {self.app_id}, release {self.release}:"]
+        lines += [f"  {s.service:12} {s.status:10} {s.container}  privileged={s.privileged} "
+                  f"network={s.network}" for s in self.services]
+        return "\n".join(lines)
+
+
+def device_state(app_id: int, client: docker.DockerClient | None = None) -> DeviceState:
+    client = client or connect()
+    services = []
+    for container in _app_containers(client, app_id):
+        labels = container.labels
+        host = container.attrs.get("HostConfig") or {}
+        services.append(RunningService(
+            service=labels.get(SERVICE_LABEL, "?"), container=container.name,
+            release=int(labels.get(RELEASE_LABEL, "0")), status=container.status,
+            image=(container.image.tags or [container.image.id])[0],
+            privileged=bool(host.get("Privileged")), network=str(host.get("NetworkMode"))))
+    return DeviceState(app_id, tuple(sorted(services, key=lambda s: (s.service, s.release))))
+
+
+def up(project_dir: str | Path, device_type: str, arch: str | None = None, *,
+       on_event: Callable[[Event], None] | None = None, **options: Any) -> DeviceState:
+    """Apply the project's release; ``on_event`` sees every event.  Takes the options of
+    :func:`iter_up`; returns what runs afterwards."""
+    client = options.pop("client", None) or connect()
+    for event in iter_up(project_dir, device_type, arch, client=client, **options):
+        if on_event:
+            on_event(event)
+    return device_state(device_metadata(project_dir, device_type, arch).app_id, client)
+
+
+def iter_up(
+    project_dir: str | Path, device_type: str, arch: str | None = None, *,
+    privileged: bool = False, host_network: bool = False, stand_ins: bool | None = None,
+    lock_timeout: float = 60.0, lock_poll: float = 0.5,
+    variables: Mapping[str, str] | None = None, locks: Path | None = None,
+    client: docker.DockerClient | None = None,
+) -> Iterator[Event]:
+    """Build and apply the release, yielding the build's events, then the device's.
+
+    The last event is :class:`ReleaseApplied`, or :class:`UpdateDeferred` when a lock
+    was still held at ``lock_timeout`` seconds (the old release then keeps running).
+    """
+    client = client or connect()
+    composition = compose(project_dir, device_type, arch, variables)
+    device = device_metadata(project_dir, device_type, arch)
+    with engine_transport("went away while the release was applied"):
+        old = {c.labels.get(SERVICE_LABEL, ""): c for c in _app_containers(client, device.app_id)}
+        release = max((int(c.labels.get(RELEASE_LABEL, "0")) for c in old.values()), default=0) + 1
+        plan = plan_release(composition, device, locks or lock_root(), release_id=release,
+                            commit=hashlib.sha256(f"{device.app_uuid}{release}".encode())
+                            .hexdigest()[:12])
+        yield from _plan_notes(plan, privileged=privileged, host_network=host_network)
+
+        built: dict[str, str] = {}  # service -> image id, from the cloud builder
+        for event in iter_build_release(project_dir, device_type, arch, variables=variables,
+                                        stand_ins=stand_ins, client=client,
+                                        composition=composition):
+            yield event
+            if isinstance(event, ReleaseFinished):
+                built = {name: r.image_id for name, r in event.result.services.items()}
+        for item in composition.services:
+            if item.resolution is None and item.image:
+                built[item.name] = _local_image(client, item.image, item.name)
+
+        changed = [s for s in plan.services if _differs(old.get(s.service), built[s.service], s)]
+        gone = [c for name, c in old.items() if name not in {s.service for s in plan.services}]
+        if old and not changed and not gone:
+            yield ReleaseApplied("", release - 1, tuple(old))
+            return
+        yield from _volumes_and_networks(client, plan)
+        for service in plan.services:
+            plan.lock_folder(service.service).mkdir(parents=True, exist_ok=True)
+
+        applier = _Applier(client, plan, built, privileged=privileged, host_network=host_network)
+        later = []
+        for service in changed:  # what downloads before any kill: the Supervisor's default
+            if old.get(service.service) is None or service.strategy in (
+                    "download-then-kill", "hand-over"):
+                yield applier.download(service)
+            if old.get(service.service) is not None:
+                later.append(service)
+        if later or gone:
+            waited = yield from _wait_for_locks(plan, lock_timeout, lock_poll)
+            if not waited:
+                return
+        for service in changed:
+            current = old.get(service.service)
+            if current is None:
+                yield from applier.start(service)
+            elif service.strategy == "download-then-kill":
+                yield applier.kill(current, service.service)
+                yield from applier.start(service)
+            elif service.strategy in ("kill-then-download", "delete-then-download"):
+                yield applier.kill(current, service.service)
+                if service.strategy == "delete-then-download":
+                    yield from applier.delete_image(current, service.service)
+                yield applier.download(service)
+                yield from applier.start(service)
+            else:  # hand-over
+                yield from applier.start(service)
+                yield applier.hand_over(service)
+                yield applier.kill(current, service.service)
+        for container in gone:
+            yield applier.kill(container, container.labels.get(SERVICE_LABEL, ""))
+        for container in [*(old[s.service] for s in later), *gone]:
+            yield from applier.delete_image(container, container.labels.get(SERVICE_LABEL, ""))
+        yield ReleaseApplied("", release, tuple(s.service for s in plan.services))
+
+
+def run_in_service(project_dir: str | Path, service: str, command: str,
+                   client: docker.DockerClient | None = None) -> str:
+    """What ``command`` (a shell line) prints in the running container of ``service``:
+    a look from inside, as ``balena ssh <device> <service>`` gives on a device."""
+    client = client or connect()
+    app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
+    running = [c for c in _app_containers(client, app_id)
+               if c.labels.get(SERVICE_LABEL) == service and c.status == "running"]
+    if not running:
+        raise RunError(f"no running container of service {service!r} for {project_dir}",
+                       fix=f"balena-lab up {project_dir} --device-type SLUG")
+    result = running[-1].exec_run(["/bin/sh", "-c", command])
+    return str(result.output.decode(errors="replace"))
+
+
+def down(project_dir: str | Path, *, locks: Path | None = None,
+         client: docker.DockerClient | None = None) -> ReleaseRemoved:
+    """Remove everything the app's releases made here: containers, networks, volumes,
+    device images and lock folders (leaving local mode does the same on a device)."""
+    client = client or connect()
+    app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
+    selector = {"label": [f"{APP_LABEL}={app_id}", f"{names.NAMESPACE_LABEL}={names.namespace()}"]}
+    with engine_transport("went away while the release was removed"):
+        containers = _app_containers(client, app_id)
+        images = {c.image.id for c in containers}
+        for container in containers:
+            container.remove(force=True, v=False)
+        networks = client.networks.list(filters=selector)
+        for network in networks:
+            network.remove()
+        volumes = client.volumes.list(filters=selector)
+        for volume in volumes:
+            volume.remove(force=True)
+        _remove_lock_folder(client, (locks or lock_root()) / str(app_id), images)
+        device_images = f"{names.PREFIX}{names.namespace()}/device-{app_id}-*"
+        for image in client.images.list(filters={"reference": device_images}):
+            for tag in image.tags:
+                if tag.startswith(device_images[:-1]):
+                    _untag(client, tag)
+    return ReleaseRemoved("", tuple(c.name for c in containers),
+                          tuple(v.name for v in volumes), tuple(n.name for n in networks))
+
+
+class _Applier:
+    """The engine operations of one release, each returning (or yielding) its event."""
+
+    def __init__(self, client: docker.DockerClient, plan: ReleasePlan, built: Mapping[str, str],
+                 *, privileged: bool, host_network: bool) -> None:
+        self.client, self.plan, self.built = client, plan, built
+        self.privileged, self.host_network = privileged, host_network
+
+    def device_tag(self, service: str) -> str:
+        repository = f"{names.PREFIX}{names.namespace()}/device-{self.plan.device.app_id}-" \
+                     f"{names.name_component(service, 'service')}"
+        return f"{repository}:release-{self.plan.release}"
+
+    def labels(self, service: str) -> dict[str, str]:
+        return names.owned({names.KIND_LABEL: RELEASE_KIND, APP_LABEL: str(self.plan.device.app_id),
+                            SERVICE_LABEL: service})
+
+    def download(self, service: ServicePlan) -> ImageDownloaded:
+        repository, tag = self.device_tag(service.service).rsplit(":", 1)
+        self.client.api.tag(self.built[service.service], repository, tag)
+        return ImageDownloaded(service.service, f"{repository}:{tag}")
+
+    def kill(self, container: Any, service: str) -> ContainerKilled:
+        try:
+            container.stop(timeout=STOP_SECONDS)
+            container.remove(v=False)
+        except docker.errors.NotFound:
+            pass
+        return ContainerKilled(service, container.name)
+
+    def delete_image(self, container: Any, service: str) -> Iterator[ImageDeleted]:
+        try:
+            tags = container.image.tags
+        except docker.errors.ImageNotFound:  # deleted already (delete-then-download)
+            return
+        for tag in tags:
+            if tag.startswith(f"{names.PREFIX}{names.namespace()}/device-") and \
+                    tag != self.device_tag(service) and _untag(self.client, tag):
+                yield ImageDeleted(service, tag)
+
+    def start(self, service: ServicePlan) -> Iterator[PrivilegeRefused | ContainerStarted]:
+        image = self.client.images.get(self.device_tag(service.service))
+        env = service.environment(self.plan.device, _env(image.attrs))
+        folder = self.plan.lock_folder(service.service)
+        volumes = [b.spec() for b in service.binds]
+        volumes += [f"{name}:{path}" for name, path in service.volumes]
+        volumes += [f"{folder}:{target}" for target in naming.LOCK_MOUNTS]
+        host = service.host_network and self.host_network
+        options: dict[str, Any] = dict(
+            image=image.id, name=service.container, environment=env, volumes=volumes,
+            labels={**dict(service.labels), "io.balena.supervised": "true",
+                    "io.balena.app-id": str(self.plan.device.app_id),
+                    "io.balena.service-name": service.service,
+                    **self.labels(service.service), RELEASE_LABEL: str(self.plan.release),
+                    SETTINGS_LABEL: service.settings_digest()},
+            restart_policy={"Name": _restart(service.restart)}, detach=True,
+            log_config=_LOG_CONFIG,
+            **({"network_mode": "host"} if host else
+               {"network": service.app_network if service.host_network else service.network}))
+        privileged = service.privileged and self.privileged
+        container = self.client.containers.create(privileged=privileged, **options)
+        try:
+            container.start()
+        except docker.errors.APIError as error:
+            container.remove(force=True)
+            if not privileged:
+                raise RunError(f"the engine would not start {service.service}: "
+                               f"{error.explanation}", fix="balena-lab doctor") from None
+            yield PrivilegeRefused(service.service, "privileged", _reason(error))
+            container = self.client.containers.create(privileged=False, **options)
+            container.start()
+        yield ContainerStarted(service.service, container.name, self.plan.release)
+
+    def hand_over(self, service: ServicePlan) -> HandoverDone:
+        signal = self.plan.lock_folder(service.service) / HANDOVER_FILE
+        deadline = time.monotonic() + service.handover_timeout_ms / 1000
+        while time.monotonic() < deadline:
+            if signal.exists():
+                signal.unlink(missing_ok=True)
+                return HandoverDone(service.service, True)
+            time.sleep(0.2)
+        return HandoverDone(service.service, False)
+
+
+def _plan_notes(plan: ReleasePlan, *, privileged: bool, host_network: bool,
+                ) -> Iterator[DeviceEvent]:
+    for service in plan.services:
+        for note in service.features.notes:
+            yield PlanNote(service.service, note)
+        if service.privileged and not privileged:
+            yield PrivilegeNotUsed(service.service, "privileged mode", "--privileged")
+        if service.host_network and not host_network:
+            yield PrivilegeNotUsed(service.service, "the host's network", "--host-network")
+
+
+def _volumes_and_networks(client: docker.DockerClient, plan: ReleasePlan,
+                          ) -> Iterator[DeviceEvent]:
+    labels = names.owned({names.KIND_LABEL: RELEASE_KIND, APP_LABEL: str(plan.device.app_id)})
+    for name in plan.volumes:
+        try:
+            client.volumes.get(name)
+        except docker.errors.NotFound:
+            client.volumes.create(name, labels=labels)
+            yield VolumeCreated("", name)
+    for name in plan.networks:
+        if not client.networks.list(names=[name]):
+            client.networks.create(name, driver="bridge", labels=labels)
+            yield NetworkCreated("", name)
+
+
+def _wait_for_locks(plan: ReleasePlan, timeout: float, poll: float,
+                    ) -> Generator[UpdateDeferred | PlanNote, None, bool]:
+    """Wait while any service's update lock is held; False if it still is at the end."""
+    started = time.monotonic()
+    reported = -1.0
+    while True:
+        held = [plan.lock_folder(s.service) / name for s in plan.services for name in LOCK_FILES
+                if (plan.lock_folder(s.service) / name).exists()]
+        if not held:
+            return True
+        waited = time.monotonic() - started
+        if waited >= timeout:
+            yield UpdateDeferred(_service_of(plan, held[0]), str(held[0]), waited)
+            yield PlanNote("", f"the lock is still held after {timeout:g} s: the old release "
+                               "keeps running; `up` again applies the update once it goes")
+            return False
+        if waited - reported >= 5 or reported < 0:
+            reported = waited
+            yield UpdateDeferred(_service_of(plan, held[0]), str(held[0]), waited)
+        time.sleep(poll)
+
+
+def _service_of(plan: ReleasePlan, lock: Path) -> str:
+    return lock.parent.name if lock.parent.name in {s.service for s in plan.services} else ""
+
+
+def _app_containers(client: docker.DockerClient, app_id: int) -> list[Any]:
+    return list(client.containers.list(all=True, filters={"label": [
+        f"{APP_LABEL}={app_id}", f"{names.NAMESPACE_LABEL}={names.namespace()}",
+        f"{names.KIND_LABEL}={RELEASE_KIND}"]}))
+
+
+def _differs(current: Any, image_id: str, service: ServicePlan) -> bool:
+    """Whether ``service`` needs a new container: a new image, or other settings."""
+    return current is None or current.image.id != image_id or \
+        current.labels.get(SETTINGS_LABEL) != service.settings_digest()
+
+
+def _local_image(client: docker.DockerClient, image: str, service: str) -> str:
+    try:
+        return str(client.images.get(image).id)
+    except docker.errors.ImageNotFound:
+        raise RunError(f"service {service}: image {image} is not on this engine, and no "
+                       "registry answers here", fix=f"build it, or docker load {image}") from None
+
+
+def _env(attrs: Mapping[str, Any]) -> dict[str, str]:
+    pairs = (attrs.get("Config") or {}).get("Env") or []
+    return dict(item.split("=", 1) for item in pairs if "=" in item)
+
+
+def _restart(policy: str) -> str:
+    """The Supervisor's createRestartPolicy: an unknown policy is ``always``."""
+    return policy if policy in ("no", "always", "on-failure", "unless-stopped") else "always"
+
+
+def _reason(error: docker.errors.APIError) -> str:
+    text = str(error.explanation or error)
+    return text.rsplit(": ", 2)[-2] if text.count(": ") >= 2 else text
+
+
+def _untag(client: docker.DockerClient, tag: str) -> bool:
+    try:
+        client.images.remove(tag, noprune=False)
+    except docker.errors.ImageNotFound:
+        return False
+    except docker.errors.APIError:
+        return False  # still used (another release's container): the next clean-up takes it
+    return True
+
+
+def _remove_lock_folder(client: docker.DockerClient, folder: Path, images: set[str]) -> None:
+    """Remove the app's lock folders.  Files a container made there are root's: a learner
+    who is not root has the engine remove them, with one of the release's own images."""
+    if not folder.exists():
+        return
+    try:
+        shutil.rmtree(folder)
+        return
+    except PermissionError:
+        pass
+    for image in images:
+        try:
+            client.containers.run(image, ["/bin/sh", "-c", "rm -rf /locks/* /locks/.[!.]*"],
+                                  volumes=[f"{folder}:/locks"], remove=True, entrypoint=[])
+            break
+        except docker.errors.APIError:
+            continue
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,73 @@
+"""balena_lab.supervisor.plan: the containers the Supervisor would make for a release,
+read from the real composition of the masterclass's projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from balena_lab.errors import ComposeError
+from balena_lab.lessons.projects import masterclass_project
+from balena_lab.resolution.compose import compose
+from balena_lab.supervisor import naming
+from balena_lab.supervisor.environment import DeviceMetadata
+from balena_lab.supervisor.plan import plan_release
+
+from ..files import write_tree
+
+DEVICE = DeviceMetadata(uuid="d" * 32, device_type="raspberrypi3", arch="armv7hf",
+                        app_id=123456, app_uuid="a" * 32, app_name="lab", device_name="pi")
+
+
+def test_the_default_composition_on_a_device(tmp_path: Path) -> None:
+    """The page's generated file: privileged, host network, resin-data on /data, the five
+    features, and the lock folder of its own."""
+    composition = compose(masterclass_project("single-container"), "raspberrypi3")
+    plan = plan_release(composition, DEVICE, tmp_path, host_exists=lambda p: True)
+    assert plan.release == 1
+    main, = plan.services
+    assert (main.service, main.privileged, main.host_network, main.restart) == (
+        "main", True, True, "always")
+    assert main.volumes == (("123456_resin-data", "/data"),)
+    assert plan.volumes == ("123456_resin-data",)
+    assert plan.networks == ("a" * 32 + "_default",)  # every app has it, used or not
+    assert [b.container for b in main.binds] == ["/host/run/dbus", "/lib/modules", "/lib/firmware"]
+    env = main.environment(DEVICE, {"PATH": "/usr/bin"})
+    assert env["BALENA_SUPERVISOR_HOST"] == "127.0.0.1" and env["BALENA_API_KEY"]
+    assert env["BALENA_SERVICE_NAME"] == "main" and env["PATH"] == "/usr/bin"
+    assert plan.lock_folder("main") == tmp_path / "123456" / "main"
+    assert main.strategy == "download-then-kill"
+
+
+def test_a_multi_service_release_starts_in_depends_on_order(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "app", {
+        "docker-compose.yml": (
+            "version: '2.1'\nvolumes:\n  counts:\nservices:\n"
+            "  web:\n    build: ./web\n    depends_on: [api]\n    ports: ['80:80']\n"
+            "  api:\n    build: ./api\n    volumes: ['counts:/data']\n"
+            "    labels:\n      io.resin.features.supervisor-api: '1'\n"
+            "      io.balena.update.strategy: hand-over\n"
+            "      io.balena.update.handover-timeout: '5000'\n"),
+        "web/Dockerfile": "FROM debian\n", "api/Dockerfile": "FROM debian\n"})
+    plan = plan_release(compose(project, "raspberrypi3"), DEVICE, tmp_path / "locks")
+    assert [s.service for s in plan.services] == ["api", "web"]
+    api = plan.service("api")
+    assert (api.privileged, api.network) == (False, naming.network_name(DEVICE.app_uuid))
+    assert plan.networks == ("a" * 32 + "_default",)
+    assert api.volumes == (("123456_counts", "/data"),)
+    assert (api.strategy, api.handover_timeout_ms) == ("hand-over", 5000)
+    env = api.environment(DEVICE, {})
+    assert env["RESIN_SUPERVISOR_PORT"] == "48484"  # an io.resin label counts
+    assert plan.service("web").depends_on == ("api",)
+    assert api.container == "api_1_1_local"
+
+
+def test_an_update_strategy_the_supervisor_does_not_know_is_named(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "app", {
+        "docker-compose.yml": "services:\n  a:\n    build: .\n    labels:\n"
+                              "      io.balena.update.strategy: yolo\n",
+        "Dockerfile": "FROM debian\n"})
+    with pytest.raises(ComposeError, match="'yolo' is not one of download-then-kill") as caught:
+        plan_release(compose(project, "raspberrypi3"), DEVICE, tmp_path / "locks")
+    assert caught.value.service == "a"
