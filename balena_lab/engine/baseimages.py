@@ -42,6 +42,8 @@ from .names import (
     MANAGED_LABEL,
     NAMESPACE_LABEL,
     PREFIX,
+    PROJECT_LABEL,
+    RELEASE_KIND,
     STAND_IN_KIND,
     namespace,
 )
@@ -287,6 +289,18 @@ def verify(client: docker.DockerClient, tag: str, arch: Arch) -> str:
 SHARED_KINDS = frozenset({BASE_IMAGE_KIND, STAND_IN_KIND})
 
 
+def _in_use(client: docker.DockerClient, name: str, error: docker.errors.APIError,
+            ) -> BaseImageError:
+    """Why ``name`` could not go: a release that `balena-lab up` runs names its project."""
+    users = client.containers.list(all=True, filters={
+        "ancestor": name, "label": f"{KIND_LABEL}={RELEASE_KIND}"})
+    if users:
+        project = users[0].labels.get(PROJECT_LABEL, "DIR")
+        return BaseImageError(f"cannot remove {name}: the release container {users[0].name} "
+                              "runs it", fix=f"balena-lab down {project}, then prune again")
+    return BaseImageError(f"cannot remove {name}: {error.explanation}")
+
+
 def prune(
     client: docker.DockerClient,
     *,
@@ -325,6 +339,6 @@ def prune(
             except docker.errors.ImageNotFound:
                 continue
             except docker.errors.APIError as error:
-                raise BaseImageError(f"cannot remove {name}: {error.explanation}") from None
+                raise _in_use(client, name, error) from None
             removed.append(name)
     return removed

@@ -44,6 +44,13 @@ BASE_IMAGE_KIND = "base-image"
 STAND_IN_KIND = "stand-in"
 BUILD_KIND = "build"
 RUN_KIND = "run"
+#: What `balena-lab up` makes (containers, volumes, networks), and what says whose it is.
+RELEASE_KIND = "release"
+APP_LABEL = f"{LABEL}.app-id"
+PROJECT_LABEL = f"{LABEL}.project"
+SERVICE_LABEL = f"{LABEL}.service"
+RELEASE_LABEL = f"{LABEL}.release"
+SETTINGS_LABEL = f"{LABEL}.settings"
 
 _NOT_TAG_CHARS = re.compile(r"[^a-z0-9]+")
 

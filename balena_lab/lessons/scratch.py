@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
-from ..errors import UnreadableInputError
+from ..errors import BalenaLabError, UnreadableInputError
 from .projects import masterclass_project
 
 #: Every scratch copy this process made: its folder -> the project it copies.
@@ -87,7 +88,15 @@ def set_environment(copy: Path, service: str, **values: str) -> Path:
 
 
 def remove_all() -> None:
-    """Remove every scratch copy this process made (at exit, or when asked)."""
+    """Remove every scratch copy this process made (at exit, or when asked), and take down
+    a release ``up`` started from one (its containers restart for ever otherwise)."""
+    release = sys.modules.get("balena_lab.supervisor.release")  # imported only if `up` ran
+    started = release.started_here() if release else frozenset()
     for copy in list(_MADE):
+        if release and copy.resolve() in started:
+            try:
+                release.down(copy)
+            except BalenaLabError:  # no engine any more: nothing of it runs either
+                pass
         shutil.rmtree(copy.parent, ignore_errors=True)
         del _MADE[copy]

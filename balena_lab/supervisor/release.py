@@ -23,7 +23,8 @@ then applies it as the Supervisor applies a new target state:
    on the service's lock folder, and the ``restart`` policy.
 
 What the composition asks for and a laptop should not give without asking
-(``privileged: true``, ``network_mode: host``) is used only with
+(``privileged: true``, ``network_mode: host``, and the feature binds that hand
+over the host: the engine socket, ``/sys``, ``/proc``) is used only with
 ``privileged=True`` / ``host_network=True``; otherwise the event stream says
 that a device would.  Where the engine refuses privileged mode (this course's
 sandbox does: "unable to apply caps"), the refusal is reported and the service
@@ -80,11 +81,8 @@ from .events import (
 )
 from .plan import ReleasePlan, ServicePlan, plan_release
 
-RELEASE_KIND = "release"
-APP_LABEL = f"{names.LABEL}.app-id"
-SERVICE_LABEL = f"{names.LABEL}.service"
-RELEASE_LABEL = f"{names.LABEL}.release"
-SETTINGS_LABEL = f"{names.LABEL}.settings"
+RELEASE_KIND, APP_LABEL, SERVICE_LABEL = names.RELEASE_KIND, names.APP_LABEL, names.SERVICE_LABEL
+RELEASE_LABEL, SETTINGS_LABEL = names.RELEASE_LABEL, names.SETTINGS_LABEL
 #: The lock files the Supervisor recognises in a lock folder.
 LOCK_FILES = ("updates.lock", "resin-updates.lock")
 HANDOVER_FILE = "handover-complete"
@@ -93,6 +91,15 @@ STOP_SECONDS = 10
 _LOG_CONFIG = docker.types.LogConfig(type="json-file", config={"max-size": "16m", "max-file": "1"})
 
 Event = BuildEvent | DeviceEvent
+
+#: The projects whose release ``up`` started in this process (resolved).
+_STARTED: set[Path] = set()
+
+
+def started_here() -> frozenset[Path]:
+    """The projects whose release ``up`` started in this process (a kernel that ends takes
+    its scratch projects' releases down with it: :mod:`balena_lab.lessons.scratch`)."""
+    return frozenset(_STARTED)
 
 
 def lock_root() -> Path:
@@ -207,7 +214,8 @@ def iter_up(
         built: dict[str, str] = {}  # service -> image id, from the cloud builder
         for event in iter_build_release(project_dir, device_type, arch, variables=variables,
                                         stand_ins=stand_ins, client=client,
-                                        composition=composition):
+                                        composition=composition,
+                                        labels={APP_LABEL: str(device.app_id)}):
             yield event
             if isinstance(event, ReleaseFinished):
                 built = {name: r.image_id for name, r in event.result.services.items()}
@@ -224,7 +232,9 @@ def iter_up(
         for service in plan.services:
             plan.lock_folder(service.service).mkdir(parents=True, exist_ok=True)
 
-        applier = _Applier(client, plan, built, privileged=privileged, host_network=host_network)
+        applier = _Applier(client, plan, built, project=Path(project_dir).resolve(),
+                           privileged=privileged, host_network=host_network)
+        _STARTED.add(Path(project_dir).resolve())
         later = []
         for service in changed:  # what downloads before any kill: the Supervisor's default
             if old.get(service.service) is None or service.strategy in (
@@ -275,12 +285,43 @@ def run_in_service(project_dir: str | Path, service: str, command: str,
     return str(result.output.decode(errors="replace"))
 
 
+def service_logs(project_dir: str | Path, service: str,
+                 client: docker.DockerClient | None = None) -> str:
+    """Everything the current container of ``service`` printed, through all its restarts
+    (``balena logs <device> --service <service>`` on a device)."""
+    client = client or connect()
+    app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
+    mine = [c for c in _app_containers(client, app_id) if c.labels.get(SERVICE_LABEL) == service]
+    if not mine:
+        raise RunError(f"no container of service {service!r} for {project_dir}",
+                       fix=f"balena-lab up {project_dir} --device-type SLUG")
+    latest = max(mine, key=lambda c: int(c.labels.get(RELEASE_LABEL, "0")))
+    return str(latest.logs().decode(errors="replace"))
+
+
+def wait_for_log(project_dir: str | Path, service: str, text: str, *, timeout: float = 60,
+                 client: docker.DockerClient | None = None) -> str:
+    """``service``'s logs once they contain ``text``; RunError after ``timeout`` seconds
+    (a service under QEMU may take a few seconds to print)."""
+    client = client or connect()
+    deadline = time.monotonic() + timeout
+    while True:
+        logs = service_logs(project_dir, service, client)
+        if text in logs:
+            return logs
+        if time.monotonic() > deadline:
+            raise RunError(f"service {service!r} did not print {text!r} in {timeout:g} s; "
+                           f"it printed:\n{logs[-2000:]}", fix="read its logs above")
+        time.sleep(0.2)
+
+
 def down(project_dir: str | Path, *, locks: Path | None = None,
          client: docker.DockerClient | None = None) -> ReleaseRemoved:
     """Remove everything the app's releases made here: containers, networks, volumes,
     device images and lock folders (leaving local mode does the same on a device)."""
     client = client or connect()
     app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
+    _STARTED.discard(Path(project_dir).resolve())
     selector = {"label": [f"{APP_LABEL}={app_id}", f"{names.NAMESPACE_LABEL}={names.namespace()}"]}
     with engine_transport("went away while the release was removed"):
         containers = _app_containers(client, app_id)
@@ -307,8 +348,8 @@ class _Applier:
     """The engine operations of one release, each returning (or yielding) its event."""
 
     def __init__(self, client: docker.DockerClient, plan: ReleasePlan, built: Mapping[str, str],
-                 *, privileged: bool, host_network: bool) -> None:
-        self.client, self.plan, self.built = client, plan, built
+                 *, project: Path, privileged: bool, host_network: bool) -> None:
+        self.client, self.plan, self.built, self.project = client, plan, built, project
         self.privileged, self.host_network = privileged, host_network
 
     def device_tag(self, service: str) -> str:
@@ -318,7 +359,7 @@ class _Applier:
 
     def labels(self, service: str) -> dict[str, str]:
         return names.owned({names.KIND_LABEL: RELEASE_KIND, APP_LABEL: str(self.plan.device.app_id),
-                            SERVICE_LABEL: service})
+                            SERVICE_LABEL: service, names.PROJECT_LABEL: str(self.project)})
 
     def download(self, service: ServicePlan) -> ImageDownloaded:
         repository, tag = self.device_tag(service.service).rsplit(":", 1)
@@ -347,7 +388,8 @@ class _Applier:
         image = self.client.images.get(self.device_tag(service.service))
         env = service.environment(self.plan.device, _env(image.attrs))
         folder = self.plan.lock_folder(service.service)
-        volumes = [b.spec() for b in service.binds]
+        volumes = [b.spec() for b in service.binds
+                   if self.privileged or b.feature not in HOST_TAKEOVER]
         volumes += [f"{name}:{path}" for name, path in service.volumes]
         volumes += [f"{folder}:{target}" for target in naming.LOCK_MOUNTS]
         host = service.host_network and self.host_network
@@ -387,6 +429,12 @@ class _Applier:
         return HandoverDone(service.service, False)
 
 
+#: Feature binds that hand the container the host itself (the docs: they "can be used to
+#: completely take over a device"): on a laptop, only with privileged=True.
+HOST_TAKEOVER = {"balena-socket": "the host's engine socket", "sysfs": "the host's /sys",
+                 "procfs": "the host's /proc"}
+
+
 def _plan_notes(plan: ReleasePlan, *, privileged: bool, host_network: bool,
                 ) -> Iterator[DeviceEvent]:
     for service in plan.services:
@@ -394,6 +442,10 @@ def _plan_notes(plan: ReleasePlan, *, privileged: bool, host_network: bool,
             yield PlanNote(service.service, note)
         if service.privileged and not privileged:
             yield PrivilegeNotUsed(service.service, "privileged mode", "--privileged")
+        if not privileged:
+            for feature in dict.fromkeys(b.feature for b in service.binds
+                                         if b.feature in HOST_TAKEOVER):
+                yield PrivilegeNotUsed(service.service, HOST_TAKEOVER[feature], "--privileged")
         if service.host_network and not host_network:
             yield PrivilegeNotUsed(service.service, "the host's network", "--host-network")
 

@@ -40,7 +40,8 @@ class DeviceView(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.project, self.device_type, self.arch = Path(project), device_type, arch
         self.options = options
         self.app_id = device_metadata(self.project, device_type, arch).app_id
-        self.button = w.Button(description="Apply the release (up)", icon="play")
+        self.button = w.Button(description="Apply the release (up)", icon="play",
+                               layout=w.Layout(width="auto"))
         self.before = w.HTML()
         self.events_html = w.HTML()
         self.after = w.HTML()

@@ -99,3 +99,21 @@ def test_a_new_release_is_an_environment_change_in_the_copy() -> None:
         scratch.remove_all()
     with pytest.raises(UnreadableInputError, match="not a scratch copy"):
         scratch.set_environment(masterclass_project("update-lock"), "main", RELEASE="2")
+
+
+@pytest.mark.docker
+def test_a_release_up_from_a_copy_goes_with_it(base_images: dict[str, str],
+                                               docker_client: object) -> None:
+    """A kernel that ends takes its scratch projects' releases down: their containers
+    would restart for ever otherwise."""
+    from balena_lab.supervisor import release
+
+    copy = scratch.scratch_project("single-container")
+    (copy / "Dockerfile").write_text(f"FROM {base_images['amd64']}\nCMD [\"sleep\", \"600\"]\n")
+    try:
+        state = release.up(copy, "intel-nuc")
+        assert state.services and copy.resolve() in release.started_here()
+    finally:
+        scratch.remove_all()
+    assert release.device_state(state.app_id).services == ()
+    assert copy.resolve() not in release.started_here()

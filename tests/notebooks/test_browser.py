@@ -98,7 +98,8 @@ PICKED = {"01-dockerfiles.ipynb": "raspberrypi3", "02-single-container.ipynb": "
           "08-standard-dockerfiles.ipynb": "raspberrypi3"}
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("0[1-9]-*.ipynb"))
 WIDGETS = (".balena-lab-picker, .balena-lab-build, .balena-lab-precedence, "
-           ".balena-lab-template, .balena-lab-lint, .balena-lab-reset, .balena-lab-presenter")
+           ".balena-lab-template, .balena-lab-lint, .balena-lab-reset, .balena-lab-presenter, "
+           ".balena-lab-device")
 
 
 @pytest.mark.docker

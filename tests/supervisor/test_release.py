@@ -13,6 +13,7 @@ from typing import Any
 import docker
 import pytest
 
+from balena_lab.errors import RunError
 from balena_lab.supervisor import release as device
 from balena_lab.supervisor.events import (
     ContainerKilled,
@@ -270,10 +271,50 @@ def test_down_leaves_nothing_behind(
 
 def test_a_look_from_inside_a_service(app: dict[str, Any],
                                       docker_client: docker.DockerClient) -> None:
-    from balena_lab.errors import RunError
-
     with pytest.raises(RunError, match="no running container of service 'main'"):
         device.run_in_service(app["project"], "main", "true", client=docker_client)
     _up(app, docker_client)
     assert device.run_in_service(app["project"], "main", "echo $BALENA_SERVICE_NAME",
                                  client=docker_client) == "main\n"
+
+
+def test_the_logs_of_a_service_that_restarts_keep_every_start(
+    app: dict[str, Any], docker_client: docker.DockerClient,
+) -> None:
+    write_tree(app["project"], {"Dockerfile": f'FROM {app["base"]}\n'
+                                              'CMD ["/bin/sh", "-c", "echo one start"]\n'})
+    _up(app, docker_client)
+    logs = device.wait_for_log(app["project"], "main", "one start\none start", timeout=30,
+                               client=docker_client)  # restart: always, the page's default
+    assert logs.count("one start") >= 2
+    with pytest.raises(RunError, match="did not print 'never' in 0.5 s"):
+        device.wait_for_log(app["project"], "main", "never", timeout=0.5, client=docker_client)
+
+
+def test_images_prune_names_the_release_that_runs_an_image(
+    app: dict[str, Any], docker_client: docker.DockerClient,
+) -> None:
+    from balena_lab.engine.baseimages import prune
+    from balena_lab.errors import BaseImageError
+
+    state, _ = _up(app, docker_client)
+    with pytest.raises(BaseImageError, match="the release container main_1_1_") as caught:
+        prune(docker_client, labels={device.APP_LABEL: str(state.app_id)})  # this app's builds
+    assert caught.value.fix == f"balena-lab down {app['project'].resolve()}, then prune again"
+
+
+def test_the_binds_that_hand_over_the_host_need_privileged(
+    app: dict[str, Any], docker_client: docker.DockerClient,
+) -> None:
+    write_tree(app["project"], {
+        "docker-compose.yml": "version: '2.1'\nservices:\n  main:\n    build: .\n"
+                              "    labels:\n      io.balena.features.balena-socket: '1'\n"})
+    state, events = _up(app, docker_client)
+    said = [e.what for e in events if isinstance(e, PrivilegeNotUsed)]
+    assert said == ["the host's engine socket"]
+    check = "test -S /host/run/balena-engine.sock && echo socket || echo none; echo $DOCKER_HOST"
+    inside = _exec(docker_client, state.service("main").container, check)
+    assert inside.split() == ["none", "unix:///host/run/balena-engine.sock"]  # the variable stays
+    device.down(app["project"], locks=app["locks"], client=docker_client)
+    state, events = _up(app, docker_client, privileged=True)
+    assert _exec(docker_client, state.service("main").container, check).split()[0] == "socket"
