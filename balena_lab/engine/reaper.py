@@ -44,12 +44,15 @@ SETUP = 60.0
 
 #: The reaper's module, as its command line names it (``python -m MODULE``).
 MODULE = "balena_lab.engine.reaper"
+#: Every reaper's module: this one, and the one that takes a lesson's scratch project and
+#: its release away when the kernel that made them dies (balena_lab.lessons.scratchreaper).
+MODULES = (MODULE, "balena_lab.lessons.scratchreaper")
 
 
 def is_reaper(cmdline: list[str]) -> bool:
     """Whether a process with this command line is a reaper: whoever stops a process tree
-    (a grader stopping its workers) must spare it, or its container is never removed."""
-    return MODULE in cmdline[1:3]
+    (a grader stopping its workers) must spare it, or what it watches is never removed."""
+    return any(module in cmdline[1:3] for module in MODULES)
 
 
 def start(container: str, seconds: float) -> subprocess.Popen[bytes]:
@@ -85,7 +88,7 @@ def hand_over(reaper: subprocess.Popen[bytes]) -> None:
         pass  # it has ended already: it removed the container, or gave up
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Is ``pid`` running (a killed client not yet reaped by its parent is not)?"""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
@@ -127,7 +130,7 @@ def main(argv: list[str]) -> int:
         return 2
     container_id, pid, seconds = argv[0], int(argv[1]), float(argv[2])
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and alive(pid):
         readable, _, _ = select.select([sys.stdin], [], [], _POLL)
         if readable:  # handed over, or the client's end closed: now
             break

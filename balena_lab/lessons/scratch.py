@@ -14,7 +14,9 @@ copy back to its starting state, for a teacher running a lesson a second time; t
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +28,8 @@ from .projects import masterclass_project
 
 #: Every scratch copy this process made: its folder -> the project it copies.
 _MADE: dict[Path, Path] = {}
+#: Their watchers (kept, so that no one is taken for garbage while it watches).
+_WATCHERS: list[subprocess.Popen[bytes]] = []
 
 
 def scratch_project(name: str) -> Path:
@@ -37,6 +41,11 @@ def scratch_project(name: str) -> Path:
     if not _MADE:
         atexit.register(remove_all)
     _MADE[copy] = source
+    # For a process killed without its atexit: see balena_lab.lessons.scratchreaper.
+    _WATCHERS.append(subprocess.Popen(
+        [sys.executable, "-m", "balena_lab.lessons.scratchreaper", str(copy), str(os.getpid())],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True))
     return copy
 
 

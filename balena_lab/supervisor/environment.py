@@ -59,6 +59,10 @@ def container_environment(device: DeviceMetadata, service: str,
     ``DOCKER_HOST``, which it sets only when missing); ``toDockerContainer`` puts the
     device name at init first, so any of those wins over it.
     """
+    # The device's name at init is the Supervisor's alone (service.ts omits it elsewhere).
+    at_init = ("RESIN_DEVICE_NAME_AT_INIT", "BALENA_DEVICE_NAME_AT_INIT")
+    image_env = {k: v for k, v in image_env.items() if k not in at_init}
+    own = {k: v for k, v in own.items() if k not in at_init}
     env = {**image_env, **supervisor_environment(device, service), **own}
     for key, value in features.items():
         if key == "DOCKER_HOST":

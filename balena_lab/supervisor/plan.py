@@ -51,6 +51,7 @@ class ServicePlan:
     labels: tuple[tuple[str, str], ...]
     features: Features
     own_environment: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...] = ()  # what the Supervisor would do with a value it cannot use
 
     @property
     def host_network(self) -> bool:
@@ -106,31 +107,41 @@ def plan_release(
             labels, host_network=host, api_key=f"simulated-scoped-key-{name}",
             device_api_key="simulated-device-api-key", api_url="https://api.balena-cloud.com",
             host_exists=host_exists)
+        notes: list[str] = []
+        # The Supervisor falls back to the defaults (update-strategies.ts, service-manager.ts).
         strategy = labels.get("io.balena.update.strategy", STRATEGIES[0])
         if strategy not in STRATEGIES:
-            raise ComposeError(f"io.balena.update.strategy {strategy!r} is not one of "
-                               f"{', '.join(STRATEGIES)}", service=name,
-                               field="labels", fix=f"use {STRATEGIES[0]} (the default)")
+            notes.append(f"io.balena.update.strategy {strategy!r} is not one of "
+                         f"{', '.join(STRATEGIES)}: the Supervisor uses {STRATEGIES[0]}")
+            strategy = STRATEGIES[0]
         try:
             timeout = int(labels.get("io.balena.update.handover-timeout", DEFAULT_HANDOVER_MS))
         except ValueError:
-            raise ComposeError("io.balena.update.handover-timeout must be milliseconds",
-                               service=name, field="labels", fix="e.g. '60000'") from None
+            notes.append("io.balena.update.handover-timeout is not a number of milliseconds: "
+                         f"the Supervisor uses {DEFAULT_HANDOVER_MS}")
+            timeout = DEFAULT_HANDOVER_MS
         volumes = [(naming.volume_name(device.app_id, source), target)
                    for source, target in (_volume(item, name) for item in spec.get("volumes") or ())]
+        # The Supervisor leaves extra-firmware unprefixed (one app per device); on an engine a
+        # class shares, the app's id keeps one learner's apart from another's.
         volumes += [(naming.volume_name(device.app_id, v), target) for v, target in features.volumes]
+        own_networks = list(_mapping(spec.get("networks")) if isinstance(spec.get("networks"), Mapping)
+                            else spec.get("networks") or ())
         plans.append(ServicePlan(
             service=name,
             container=naming.container_name(name, index, release_id, commit),
             binds=features.binds, volumes=tuple(volumes),
-            network="host" if host else naming.network_name(device.app_uuid),
+            # The first of the service's own networks, as the Supervisor takes it (service.ts).
+            network="host" if host else naming.network_name(
+                device.app_uuid, str(own_networks[0]) if own_networks else naming.DEFAULT_NETWORK),
             app_network=naming.network_name(device.app_uuid),
             privileged=bool(spec.get("privileged", False)),
-            restart=str(spec.get("restart", "always")),
+            restart=_restart(spec.get("restart")),
             depends_on=tuple(_depends(spec.get("depends_on"))),
             strategy=strategy, handover_timeout_ms=timeout,
             labels=tuple(sorted(labels.items())), features=features,
-            own_environment=tuple(_environment(spec.get("environment")).items())))
+            own_environment=tuple(_environment(spec.get("environment")).items()),
+            notes=tuple(notes)))
     volume_names = dict.fromkeys([v for p in plans for v, _ in p.volumes])
     # The Supervisor gives every app its default network, used or not (App.fromTargetState).
     networks = list(dict.fromkeys([naming.network_name(device.app_uuid),
@@ -155,13 +166,25 @@ def _environment(value: Any) -> dict[str, str]:
     return {k: str(v) for k, v in _mapping(value).items()}
 
 
+def _restart(value: Any) -> str:
+    """The Supervisor's createRestartPolicy: trimmed, lower case, ``always`` when unknown;
+    YAML 1.1 reads ``restart: no`` as false, which is ``no``."""
+    if value is False:
+        return "no"
+    policy = str(value if value is not None else "always").strip().lower()
+    return policy if policy in ("no", "always", "on-failure", "unless-stopped") else "always"
+
+
 def _volume(item: Any, service: str) -> tuple[str, str]:
+    """(name, target[:mode]) of a compose volume, the mode kept as the Supervisor keeps it."""
     if isinstance(item, Mapping):
         source, target = item.get("source"), item.get("target")
+        if target and item.get("read_only"):
+            target = f"{target}:ro"
     else:
-        source, _, rest = str(item).partition(":")
-        target = rest.split(":", 1)[0]
-    if not source or not target or str(source).startswith(("/", ".", "~")):
+        source, _, target = str(item).partition(":")
+    if not source or not target or str(source).startswith(("/", ".", "~")) or \
+            str(target).count(":") > 1:
         raise ComposeError(f"volume {item!r}: only named volumes are supported (as on a device)",
                            service=service, field="volumes", fix="e.g. 'resin-data:/data'")
     return str(source), str(target)

@@ -40,6 +40,7 @@ folder of the app goes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import tempfile
@@ -58,7 +59,7 @@ from ..builder.events import BuildEvent, ReleaseFinished
 from ..builder.release import iter_build_release
 from ..catalog.devicetypes import get_device_type
 from ..engine import names
-from ..engine.client import connect, engine_transport
+from ..engine.client import TRANSPORT_ERRORS, connect, engine_transport
 from ..errors import RunError
 from ..resolution.compose import compose
 from . import naming
@@ -86,6 +87,7 @@ RELEASE_LABEL, SETTINGS_LABEL = names.RELEASE_LABEL, names.SETTINGS_LABEL
 #: The lock files the Supervisor recognises in a lock folder.
 LOCK_FILES = ("updates.lock", "resin-updates.lock")
 HANDOVER_FILE = "handover-complete"
+HANDOVER_FILES = (HANDOVER_FILE, "resin-kill-me")
 #: How long a killed container has to stop on SIGTERM before SIGKILL (Docker's default).
 STOP_SECONDS = 10
 _LOG_CONFIG = docker.types.LogConfig(type="json-file", config={"max-size": "16m", "max-file": "1"})
@@ -105,7 +107,9 @@ def started_here() -> frozenset[Path]:
 def lock_root() -> Path:
     """The host folder of this namespace's lock folders (a device's
     ``/tmp/balena-supervisor/services``)."""
-    return Path(tempfile.gettempdir()) / "balena-lab-supervisor" / names.namespace()
+    # One top folder per learner: on a class server /tmp is shared, and a folder another
+    # learner made would not be writable.
+    return Path(tempfile.gettempdir()) / f"balena-lab-supervisor-{names.namespace()}"
 
 
 def device_metadata(project_dir: str | Path, device_type: str, arch: str | None = None,
@@ -163,16 +167,40 @@ class DeviceState(JsonValue):
         return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def _engine(what: str) -> Iterator[None]:
+    """A lost engine is EngineUnreachable, a refusal of the engine a RunError: never a raw
+    docker exception."""
+    with engine_transport(f"went away while {what}"):
+        try:
+            yield
+        except docker.errors.DockerException as error:
+            explanation = getattr(error, "explanation", None) or str(error)
+            raise RunError(f"the engine refused, while {what}: {explanation}",
+                           fix="balena-lab down DIR, then up again") from None
+        except TRANSPORT_ERRORS:
+            raise  # engine_transport's: EngineUnreachable with its fix
+        except OSError as error:  # a lock folder that cannot be made or removed
+            raise RunError(f"{error.filename or 'a lock folder'}: {error.strerror}, while {what}",
+                           fix="check the folder's owner and mode") from None
+
+
 def device_state(app_id: int, client: docker.DockerClient | None = None) -> DeviceState:
     client = client or connect()
+    with _engine("the device's state was read"):
+        return _device_state(app_id, client)
+
+
+def _device_state(app_id: int, client: docker.DockerClient) -> DeviceState:
     services = []
     for container in _app_containers(client, app_id):
         labels = container.labels
         host = container.attrs.get("HostConfig") or {}
+        image = container.attrs.get("Config", {}).get("Image", "")
         services.append(RunningService(
             service=labels.get(SERVICE_LABEL, "?"), container=container.name,
             release=int(labels.get(RELEASE_LABEL, "0")), status=container.status,
-            image=(container.image.tags or [container.image.id])[0],
+            image=str(image),
             privileged=bool(host.get("Privileged")), network=str(host.get("NetworkMode"))))
     return DeviceState(app_id, tuple(sorted(services, key=lambda s: (s.service, s.release))))
 
@@ -203,9 +231,12 @@ def iter_up(
     client = client or connect()
     composition = compose(project_dir, device_type, arch, variables)
     device = device_metadata(project_dir, device_type, arch)
-    with engine_transport("went away while the release was applied"):
-        old = {c.labels.get(SERVICE_LABEL, ""): c for c in _app_containers(client, device.app_id)}
-        release = max((int(c.labels.get(RELEASE_LABEL, "0")) for c in old.values()), default=0) + 1
+    with _engine("the release was applied"):
+        current = sorted(_app_containers(client, device.app_id),
+                         key=lambda c: int(c.labels.get(RELEASE_LABEL, "0")))
+        old = {c.labels.get(SERVICE_LABEL, ""): c for c in current}  # the newest per service
+        stray = [c for c in current if old.get(c.labels.get(SERVICE_LABEL, "")) is not c]
+        release = max((int(c.labels.get(RELEASE_LABEL, "0")) for c in current), default=0) + 1
         plan = plan_release(composition, device, locks or lock_root(), release_id=release,
                             commit=hashlib.sha256(f"{device.app_uuid}{release}".encode())
                             .hexdigest()[:12])
@@ -223,8 +254,12 @@ def iter_up(
             if item.resolution is None and item.image:
                 built[item.name] = _local_image(client, item.image, item.name)
 
-        changed = [s for s in plan.services if _differs(old.get(s.service), built[s.service], s)]
+        grants = f"privileged={privileged},host-network={host_network}"
+        changed = [s for s in plan.services
+                   if _differs(old.get(s.service), built[s.service], s, grants)]
+        # Removed services, and a service's older container left by an interrupted update.
         gone = [c for name, c in old.items() if name not in {s.service for s in plan.services}]
+        gone += stray
         if old and not changed and not gone:
             yield ReleaseApplied("", release - 1, tuple(old))
             return
@@ -233,7 +268,7 @@ def iter_up(
             plan.lock_folder(service.service).mkdir(parents=True, exist_ok=True)
 
         applier = _Applier(client, plan, built, project=Path(project_dir).resolve(),
-                           privileged=privileged, host_network=host_network)
+                           privileged=privileged, host_network=host_network, grants=grants)
         _STARTED.add(Path(project_dir).resolve())
         later = []
         for service in changed:  # what downloads before any kill: the Supervisor's default
@@ -243,26 +278,30 @@ def iter_up(
             if old.get(service.service) is not None:
                 later.append(service)
         if later or gone:
-            waited = yield from _wait_for_locks(plan, lock_timeout, lock_poll)
+            # Every service's lock counts, a removed service's too (app.ts: current + target).
+            folders = [plan.lock_folder(name) for name in dict.fromkeys(
+                [*(s.service for s in plan.services),
+                 *(c.labels.get(SERVICE_LABEL, "") for c in gone)])]
+            waited = yield from _wait_for_locks(folders, lock_timeout, lock_poll)
             if not waited:
                 return
         for service in changed:
-            current = old.get(service.service)
-            if current is None:
+            previous = old.get(service.service)
+            if previous is None:
                 yield from applier.start(service)
             elif service.strategy == "download-then-kill":
-                yield applier.kill(current, service.service)
+                yield applier.kill(previous, service.service)
                 yield from applier.start(service)
             elif service.strategy in ("kill-then-download", "delete-then-download"):
-                yield applier.kill(current, service.service)
+                yield applier.kill(previous, service.service)
                 if service.strategy == "delete-then-download":
-                    yield from applier.delete_image(current, service.service)
+                    yield from applier.delete_image(previous, service.service)
                 yield applier.download(service)
                 yield from applier.start(service)
             else:  # hand-over
                 yield from applier.start(service)
-                yield applier.hand_over(service)
-                yield applier.kill(current, service.service)
+                yield applier.hand_over(service, previous)
+                yield applier.kill(previous, service.service)
         for container in gone:
             yield applier.kill(container, container.labels.get(SERVICE_LABEL, ""))
         for container in [*(old[s.service] for s in later), *gone]:
@@ -276,12 +315,13 @@ def run_in_service(project_dir: str | Path, service: str, command: str,
     a look from inside, as ``balena ssh <device> <service>`` gives on a device."""
     client = client or connect()
     app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
-    running = [c for c in _app_containers(client, app_id)
-               if c.labels.get(SERVICE_LABEL) == service and c.status == "running"]
-    if not running:
-        raise RunError(f"no running container of service {service!r} for {project_dir}",
-                       fix=f"balena-lab up {project_dir} --device-type SLUG")
-    result = running[-1].exec_run(["/bin/sh", "-c", command])
+    with _engine(f"looking into {service}"):
+        running = [c for c in _app_containers(client, app_id)
+                   if c.labels.get(SERVICE_LABEL) == service and c.status == "running"]
+        if not running:
+            raise RunError(f"no running container of service {service!r} for {project_dir}",
+                           fix=f"balena-lab up {project_dir} --device-type SLUG")
+        result = running[-1].exec_run(["/bin/sh", "-c", command])
     return str(result.output.decode(errors="replace"))
 
 
@@ -291,12 +331,14 @@ def service_logs(project_dir: str | Path, service: str,
     (``balena logs <device> --service <service>`` on a device)."""
     client = client or connect()
     app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
-    mine = [c for c in _app_containers(client, app_id) if c.labels.get(SERVICE_LABEL) == service]
-    if not mine:
-        raise RunError(f"no container of service {service!r} for {project_dir}",
-                       fix=f"balena-lab up {project_dir} --device-type SLUG")
-    latest = max(mine, key=lambda c: int(c.labels.get(RELEASE_LABEL, "0")))
-    return str(latest.logs().decode(errors="replace"))
+    with _engine(f"reading {service}'s logs"):
+        mine = [c for c in _app_containers(client, app_id)
+                if c.labels.get(SERVICE_LABEL) == service]
+        if not mine:
+            raise RunError(f"no container of service {service!r} for {project_dir}",
+                           fix=f"balena-lab up {project_dir} --device-type SLUG")
+        latest = max(mine, key=lambda c: int(c.labels.get(RELEASE_LABEL, "0")))
+        return str(latest.logs().decode(errors="replace"))
 
 
 def wait_for_log(project_dir: str | Path, service: str, text: str, *, timeout: float = 60,
@@ -323,9 +365,9 @@ def down(project_dir: str | Path, *, locks: Path | None = None,
     app_id, _ = naming.app_identity(names.namespace(), Path(project_dir))
     _STARTED.discard(Path(project_dir).resolve())
     selector = {"label": [f"{APP_LABEL}={app_id}", f"{names.NAMESPACE_LABEL}={names.namespace()}"]}
-    with engine_transport("went away while the release was removed"):
+    with _engine("the release was removed"):
         containers = _app_containers(client, app_id)
-        images = {c.image.id for c in containers}
+        images = {str(c.attrs.get("Image")) for c in containers}
         for container in containers:
             container.remove(force=True, v=False)
         networks = client.networks.list(filters=selector)
@@ -348,9 +390,9 @@ class _Applier:
     """The engine operations of one release, each returning (or yielding) its event."""
 
     def __init__(self, client: docker.DockerClient, plan: ReleasePlan, built: Mapping[str, str],
-                 *, project: Path, privileged: bool, host_network: bool) -> None:
+                 *, project: Path, privileged: bool, host_network: bool, grants: str) -> None:
         self.client, self.plan, self.built, self.project = client, plan, built, project
-        self.privileged, self.host_network = privileged, host_network
+        self.privileged, self.host_network, self.grants = privileged, host_network, grants
 
     def device_tag(self, service: str) -> str:
         repository = f"{names.PREFIX}{names.namespace()}/device-{self.plan.device.app_id}-" \
@@ -399,11 +441,10 @@ class _Applier:
                     "io.balena.app-id": str(self.plan.device.app_id),
                     "io.balena.service-name": service.service,
                     **self.labels(service.service), RELEASE_LABEL: str(self.plan.release),
-                    SETTINGS_LABEL: service.settings_digest()},
-            restart_policy={"Name": _restart(service.restart)}, detach=True,
+                    SETTINGS_LABEL: f"{service.settings_digest()}:{self.grants}"},
+            restart_policy={"Name": service.restart}, detach=True,  # plan: createRestartPolicy
             log_config=_LOG_CONFIG,
-            **({"network_mode": "host"} if host else
-               {"network": service.app_network if service.host_network else service.network}))
+            **({"network_mode": "host"} if host else self._network(service)))
         privileged = service.privileged and self.privileged
         container = self.client.containers.create(privileged=privileged, **options)
         try:
@@ -418,13 +459,23 @@ class _Applier:
             container.start()
         yield ContainerStarted(service.service, container.name, self.plan.release)
 
-    def hand_over(self, service: ServicePlan) -> HandoverDone:
-        signal = self.plan.lock_folder(service.service) / HANDOVER_FILE
+    def _network(self, service: ServicePlan) -> dict[str, Any]:
+        """The app network, where the service is known by its name (the Supervisor's alias)."""
+        network = service.app_network if service.host_network else service.network
+        endpoint = self.client.api.create_endpoint_config(aliases=[service.service])
+        return {"network": network, "networking_config": {network: endpoint}}
+
+    def hand_over(self, service: ServicePlan, old: Any) -> HandoverDone:
+        """Wait for the new container's word (either file name the Supervisor reads), or the
+        timeout; the old container is not restarted meanwhile (service-manager.ts)."""
+        old.update(restart_policy={"Name": "no"})
+        folder = self.plan.lock_folder(service.service)
         deadline = time.monotonic() + service.handover_timeout_ms / 1000
         while time.monotonic() < deadline:
-            if signal.exists():
-                signal.unlink(missing_ok=True)
-                return HandoverDone(service.service, True)
+            for name in HANDOVER_FILES:
+                if (folder / name).exists():
+                    (folder / name).unlink(missing_ok=True)
+                    return HandoverDone(service.service, True)
             time.sleep(0.2)
         return HandoverDone(service.service, False)
 
@@ -465,30 +516,29 @@ def _volumes_and_networks(client: docker.DockerClient, plan: ReleasePlan,
             yield NetworkCreated("", name)
 
 
-def _wait_for_locks(plan: ReleasePlan, timeout: float, poll: float,
+def _wait_for_locks(folders: list[Path], timeout: float, poll: float,
                     ) -> Generator[UpdateDeferred | PlanNote, None, bool]:
-    """Wait while any service's update lock is held; False if it still is at the end."""
+    """Wait while an update lock is held in any of ``folders``; False if it still is at the
+    end (the last event is then the UpdateDeferred).  The check and the kill that follows
+    are two steps: the Supervisor closes that gap by taking the locks itself, which is not
+    done here."""
     started = time.monotonic()
     reported = -1.0
     while True:
-        held = [plan.lock_folder(s.service) / name for s in plan.services for name in LOCK_FILES
-                if (plan.lock_folder(s.service) / name).exists()]
+        held = [folder / name for folder in folders for name in LOCK_FILES
+                if (folder / name).exists()]
         if not held:
             return True
         waited = time.monotonic() - started
         if waited >= timeout:
-            yield UpdateDeferred(_service_of(plan, held[0]), str(held[0]), waited)
             yield PlanNote("", f"the lock is still held after {timeout:g} s: the old release "
                                "keeps running; `up` again applies the update once it goes")
+            yield UpdateDeferred(held[0].parent.name, str(held[0]), waited)
             return False
         if waited - reported >= 5 or reported < 0:
             reported = waited
-            yield UpdateDeferred(_service_of(plan, held[0]), str(held[0]), waited)
+            yield UpdateDeferred(held[0].parent.name, str(held[0]), waited)
         time.sleep(poll)
-
-
-def _service_of(plan: ReleasePlan, lock: Path) -> str:
-    return lock.parent.name if lock.parent.name in {s.service for s in plan.services} else ""
 
 
 def _app_containers(client: docker.DockerClient, app_id: int) -> list[Any]:
@@ -497,10 +547,11 @@ def _app_containers(client: docker.DockerClient, app_id: int) -> list[Any]:
         f"{names.KIND_LABEL}={RELEASE_KIND}"]}))
 
 
-def _differs(current: Any, image_id: str, service: ServicePlan) -> bool:
-    """Whether ``service`` needs a new container: a new image, or other settings."""
-    return current is None or current.image.id != image_id or \
-        current.labels.get(SETTINGS_LABEL) != service.settings_digest()
+def _differs(current: Any, image_id: str, service: ServicePlan, grants: str) -> bool:
+    """Whether ``service`` needs a new container: a new image, other settings, or other
+    grants (``up --privileged`` after a plain ``up``)."""
+    return current is None or current.attrs.get("Image") != image_id or \
+        current.labels.get(SETTINGS_LABEL) != f"{service.settings_digest()}:{grants}"
 
 
 def _local_image(client: docker.DockerClient, image: str, service: str) -> str:
@@ -514,11 +565,6 @@ def _local_image(client: docker.DockerClient, image: str, service: str) -> str:
 def _env(attrs: Mapping[str, Any]) -> dict[str, str]:
     pairs = (attrs.get("Config") or {}).get("Env") or []
     return dict(item.split("=", 1) for item in pairs if "=" in item)
-
-
-def _restart(policy: str) -> str:
-    """The Supervisor's createRestartPolicy: an unknown policy is ``always``."""
-    return policy if policy in ("no", "always", "on-failure", "unless-stopped") else "always"
 
 
 def _reason(error: docker.errors.APIError) -> str:
@@ -549,8 +595,9 @@ def _remove_lock_folder(client: docker.DockerClient, folder: Path, images: set[s
     for image in images:
         try:
             client.containers.run(image, ["/bin/sh", "-c", "rm -rf /locks/* /locks/.[!.]*"],
-                                  volumes=[f"{folder}:/locks"], remove=True, entrypoint=[])
+                                  volumes=[f"{folder}:/locks"], remove=True, entrypoint=[],
+                                  user="root", labels=names.owned({names.KIND_LABEL: RELEASE_KIND}))
             break
-        except docker.errors.APIError:
+        except docker.errors.DockerException:
             continue
     shutil.rmtree(folder, ignore_errors=True)

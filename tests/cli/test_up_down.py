@@ -47,3 +47,23 @@ def test_up_of_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
     result = _cli("up", str(tmp_path / "missing"), "--device-type", "intel-nuc")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "missing" in result.stderr
+
+
+def test_up_exits_3_while_an_update_lock_holds_the_update(
+        tmp_path: Path, base_images: dict[str, str], docker_client: docker.DockerClient) -> None:
+    service = ('CMD ["/bin/sh", "-c", "trap \'exit 0\' TERM; echo {0}; '
+               'while :; do sleep 1; done"]\n')
+    project = write_tree(tmp_path / "locked", {
+        "Dockerfile": f'FROM {base_images["amd64"]}\n' + service.format("v1")})
+    try:
+        assert _cli("up", str(project), "--device-type", "intel-nuc").returncode == 0
+        running, = [c for c in docker_client.containers.list(
+            filters={"label": "io.balena-lab.kind=release"}) if c.name.startswith("main_1_")
+            and c.labels.get("io.balena-lab.project") == str(project.resolve())]
+        running.exec_run(["/bin/sh", "-c", "set -C; : > /tmp/balena/updates.lock"])
+        (project / "Dockerfile").write_text(f'FROM {base_images["amd64"]}\n' + service.format("v2"))
+        held = _cli("up", str(project), "--device-type", "intel-nuc", "--lock-timeout", "1")
+        assert held.returncode == 3, held.stderr
+        assert "update lock held" in held.stdout and ", release 1:" in held.stdout
+    finally:
+        _cli("down", str(project))

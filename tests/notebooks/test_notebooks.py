@@ -42,12 +42,15 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import docker
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from balena_lab.engine import names
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -215,6 +218,15 @@ def test_papermill(name: str, device_type: str, arch: str | None, tmp_path: Path
         assert f'arch = "{arch}"' in injected[0].source
     assert not any(o.get("output_type") == "error"
                    for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    # A release a lesson started from its scratch copy goes when its kernel stops (its
+    # watcher takes it down within a second or two of the kernel's end).
+    deadline = time.monotonic() + 60
+    while left := [c.name for c in docker_client.containers.list(all=True, filters={"label": [
+            f"{names.KIND_LABEL}={names.RELEASE_KIND}",
+            f"{names.NAMESPACE_LABEL}={names.namespace()}"]})
+            if "/balena-lab-" in c.labels.get(names.PROJECT_LABEL, "")]:
+        assert time.monotonic() < deadline, f"releases outlived their kernels: {left}"
+        time.sleep(0.5)
 
 
 def test_the_sanitize_rules_mask_a_scratch_path_whatever_its_random_name() -> None:

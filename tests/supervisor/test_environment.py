@@ -31,12 +31,15 @@ def test_every_variable_has_its_resin_twin() -> None:
 def test_own_variables_win_over_the_defaults_and_the_image_and_features_win_over_all() -> None:
     env = container_environment(
         DEVICE, "main",
-        own={"USER": "pi", "BALENA_API_KEY": "mine", "DOCKER_HOST": "tcp://x", "A": "own"},
+        own={"USER": "pi", "BALENA_API_KEY": "mine", "DOCKER_HOST": "tcp://x", "A": "own",
+             "BALENA_DEVICE_NAME_AT_INIT": "mine"},
         features={"BALENA_API_KEY": "device-key", "DOCKER_HOST": "unix:///sock"},
-        image_env={"A": "image", "B": "image", "BALENA_DEVICE_TYPE": "image"})
+        image_env={"A": "image", "B": "image", "BALENA_DEVICE_TYPE": "image",
+                   "RESIN_DEVICE_NAME_AT_INIT": "image's"})
     assert env["USER"] == "pi"  # own over the Supervisor's default
     assert env["A"] == "own" and env["B"] == "image"  # own over the image, the image kept
     assert env["BALENA_DEVICE_TYPE"] == "raspberrypi3"  # the default over the image
     assert env["BALENA_API_KEY"] == "device-key"  # a feature is assigned over own
     assert env["DOCKER_HOST"] == "tcp://x"  # ... but DOCKER_HOST only when missing
+    # the Supervisor's alone: neither the service nor the image sets it
     assert env["BALENA_DEVICE_NAME_AT_INIT"] == env["RESIN_DEVICE_NAME_AT_INIT"] == "pi-1"

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from balena_lab.errors import ComposeError
 from balena_lab.lessons.projects import masterclass_project
 from balena_lab.resolution.compose import compose
 from balena_lab.supervisor import naming
@@ -63,11 +60,39 @@ def test_a_multi_service_release_starts_in_depends_on_order(tmp_path: Path) -> N
     assert api.container == "api_1_1_local"
 
 
-def test_an_update_strategy_the_supervisor_does_not_know_is_named(tmp_path: Path) -> None:
+def test_values_the_supervisor_cannot_use_fall_back_as_it_does(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "app", {
-        "docker-compose.yml": "services:\n  a:\n    build: .\n    labels:\n"
-                              "      io.balena.update.strategy: yolo\n",
+        "docker-compose.yml": "services:\n  a:\n    build: .\n    restart: 'no'\n"
+                              "    labels:\n      io.balena.update.strategy: yolo\n"
+                              "      io.balena.update.handover-timeout: soon\n"
+                              "  b:\n    build: .\n",
         "Dockerfile": "FROM debian\n"})
-    with pytest.raises(ComposeError, match="'yolo' is not one of download-then-kill") as caught:
-        plan_release(compose(project, "raspberrypi3"), DEVICE, tmp_path / "locks")
-    assert caught.value.service == "a"
+    plan = plan_release(compose(project, "raspberrypi3"), DEVICE, tmp_path / "locks")
+    a = plan.service("a")
+    assert (a.strategy, a.handover_timeout_ms) == ("download-then-kill", 60000)
+    assert any("'yolo' is not one of" in n for n in a.notes)
+    assert any("handover-timeout" in n for n in a.notes)
+    assert [plan.service(n).restart for n in "ab"] == ["no", "always"]  # createRestartPolicy
+
+
+def test_volume_modes_and_a_services_own_network_are_kept(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "app", {
+        "docker-compose.yml": "volumes:\n  vol:\nnetworks:\n  back:\n  front:\nservices:\n"
+                              "  a:\n    build: .\n    volumes: ['vol:/data:ro']\n"
+                              "    networks: [back, front]\n",
+        "Dockerfile": "FROM debian\n"})
+    plan = plan_release(compose(project, "raspberrypi3"), DEVICE, tmp_path / "locks")
+    a = plan.service("a")
+    assert a.volumes == (("123456_vol", "/data:ro"),)
+    assert a.network == naming.network_name(DEVICE.app_uuid, "back")
+    assert set(plan.networks) == {naming.network_name(DEVICE.app_uuid, n)
+                                  for n in ("default", "back", "front")}
+
+
+def test_restart_policies_as_create_restart_policy_reads_them() -> None:
+    """What compose's validation lets through, the Supervisor's way: YAML 1.1's false for
+    `restart: no`, spaces and case, and `always` for anything else."""
+    from balena_lab.supervisor.plan import _restart
+
+    assert [_restart(v) for v in (False, " Unless-Stopped ", "on-failure", None, "sometimes")] \
+        == ["no", "unless-stopped", "on-failure", "always", "always"]

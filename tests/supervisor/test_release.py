@@ -160,11 +160,19 @@ def test_every_update_strategy_in_its_order_and_data_is_kept(
                     (folder / device.HANDOVER_FILE).write_text("")
                     return
                 time.sleep(0.2)
-        helper = threading.Thread(target=ready)
+        failures: list[BaseException] = []
+
+        def helping() -> None:
+            try:
+                ready()
+            except BaseException as error:  # noqa: BLE001 - shown by the test below
+                failures.append(error)
+        helper = threading.Thread(target=helping)
         helper.start()
     second, events = _up(app, docker_client)
     if strategy == "hand-over":
         helper.join()
+        assert not failures, failures
     new = second.service("main").container
     assert new != old and second.release == first.release + 1
     assert [s.container for s in second.services] == [new]  # the old one is gone
@@ -203,13 +211,16 @@ def test_a_held_lock_defers_the_update_until_it_is_released(
 
     # Still held at the timeout: deferred, the old release keeps running.
     state, events = _up(app, docker_client, lock_timeout=1, lock_poll=0.2)
-    assert isinstance(events[-2], UpdateDeferred) and "updates.lock" in events[-2].lock
+    assert isinstance(events[-1], UpdateDeferred) and "updates.lock" in events[-1].lock
     assert not [e for e in events if isinstance(e, ReleaseApplied | ContainerKilled)]
     assert [s.container for s in state.services] == [old]
 
     # Released while the update waits: then applied.
-    threading.Timer(2.0, _exec, (docker_client, old, "rm -f /tmp/balena/updates.lock")).start()
+    release = threading.Timer(2.0, _exec, (docker_client, old, "rm -f /tmp/balena/updates.lock"))
+    release.start()
     state, events = _up(app, docker_client, lock_timeout=30, lock_poll=0.2)
+    release.join()
+    assert not (app["locks"] / str(state.app_id) / "main" / "updates.lock").exists()
     deferred = [e for e in events if isinstance(e, UpdateDeferred)]
     assert deferred and isinstance(events[-1], ReleaseApplied)
     assert events.index(deferred[0]) < next(i for i, e in enumerate(events)
@@ -235,7 +246,7 @@ def test_services_start_in_depends_on_order_and_restart_always(
                               "  web:\n    build: ./web\n    depends_on: [api]\n"
                               "  api:\n    build: ./api\n",
         "web/Dockerfile": SERVICE.format(base=base, word="web").replace("/data/starts", "/s"),
-        "api/Dockerfile": f'FROM {base}\nCMD ["/bin/sh", "-c", "echo api exits; exit 3"]\n'})
+        "api/Dockerfile": f'FROM {base}\nCMD ["/bin/sh", "-c", "echo api exits; exit 0"]\n'})
     state, events = _up(app, docker_client)
     started = [e.service for e in events if isinstance(e, ContainerStarted)]
     assert started == ["api", "web"]
@@ -248,6 +259,9 @@ def test_services_start_in_depends_on_order_and_restart_always(
         "NetworkSettings"]["Networks"]
     app_uuid = device.device_metadata(app["project"], DEVICE_TYPE).app_uuid
     assert list(networks) == [f"{app_uuid}_default"]
+    assert "web" in networks[f"{app_uuid}_default"]["Aliases"]  # known by its service name
+    web = state.service("web").container
+    assert _exec(docker_client, web, "getent hosts web | wc -l").strip() == "1"
 
 
 def test_down_leaves_nothing_behind(
@@ -315,6 +329,25 @@ def test_the_binds_that_hand_over_the_host_need_privileged(
     check = "test -S /host/run/balena-engine.sock && echo socket || echo none; echo $DOCKER_HOST"
     inside = _exec(docker_client, state.service("main").container, check)
     assert inside.split() == ["none", "unix:///host/run/balena-engine.sock"]  # the variable stays
-    device.down(app["project"], locks=app["locks"], client=docker_client)
-    state, events = _up(app, docker_client, privileged=True)
+    first = state.service("main").container
+    state, events = _up(app, docker_client, privileged=True)  # no down: the grant is a change
+    assert state.service("main").container != first
     assert _exec(docker_client, state.service("main").container, check).split()[0] == "socket"
+
+
+def test_a_removed_service_holding_its_lock_defers_the_release(
+    app: dict[str, Any], docker_client: docker.DockerClient,
+) -> None:
+    base = app["base"]
+    service = SERVICE.format(base=base, word="svc").replace("/data/starts", "/s")
+    write_tree(app["project"], {
+        "docker-compose.yml": "version: '2.1'\nservices:\n  keep:\n    build: ./keep\n"
+                              "  old:\n    build: ./old\n",
+        "keep/Dockerfile": service, "old/Dockerfile": service})
+    first, _ = _up(app, docker_client)
+    _exec(docker_client, first.service("old").container, "set -C; : > /tmp/balena/updates.lock")
+    write_tree(app["project"], {"docker-compose.yml": "version: '2.1'\nservices:\n"
+                                                      "  keep:\n    build: ./keep\n"})
+    state, events = _up(app, docker_client, lock_timeout=1, lock_poll=0.2)
+    assert isinstance(events[-1], UpdateDeferred) and events[-1].service == "old"
+    assert {s.service for s in state.services} == {"keep", "old"}  # nothing was killed
