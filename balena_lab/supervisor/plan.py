@@ -92,8 +92,14 @@ def plan_release(
     composition: Composition, device: DeviceMetadata, lock_root: Path, *,
     commit: str = "local", release_id: int = 1,
     host_exists: Callable[[str], bool] | None = None,
+    image_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ReleasePlan:
-    """The containers, volumes and networks of ``composition`` on ``device``."""
+    """The containers, volumes and networks of ``composition`` on ``device``.
+
+    ``image_labels`` (by service): the labels of its built image.  The Supervisor reads
+    those too, under the composition's (``extendLabels``: ``_.defaults``), so a feature
+    label written with ``LABEL`` in the Dockerfile counts.
+    """
     document: Mapping[str, Any] = composition.document
     services: Mapping[str, Any] = document.get("services") or {}
     order = _start_order(services)
@@ -101,7 +107,10 @@ def plan_release(
     plans = []
     for index, name in enumerate(order, start=1):
         spec = services[name] or {}
-        labels = normalize_labels({str(k): str(v) for k, v in _mapping(spec.get("labels")).items()})
+        from_image = {k: v for k, v in ((image_labels or {}).get(name) or {}).items()
+                      if k.startswith(("io.balena.", "io.resin."))}
+        labels = normalize_labels({**from_image, **{
+            str(k): str(v) for k, v in _mapping(spec.get("labels")).items()}})
         host = spec.get("network_mode") == "host"
         features = features_from_labels(
             labels, host_network=host, api_key=f"simulated-scoped-key-{name}",

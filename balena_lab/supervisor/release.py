@@ -237,11 +237,6 @@ def iter_up(
         old = {c.labels.get(SERVICE_LABEL, ""): c for c in current}  # the newest per service
         stray = [c for c in current if old.get(c.labels.get(SERVICE_LABEL, "")) is not c]
         release = max((int(c.labels.get(RELEASE_LABEL, "0")) for c in current), default=0) + 1
-        plan = plan_release(composition, device, locks or lock_root(), release_id=release,
-                            commit=hashlib.sha256(f"{device.app_uuid}{release}".encode())
-                            .hexdigest()[:12])
-        yield from _plan_notes(plan, privileged=privileged, host_network=host_network)
-
         built: dict[str, str] = {}  # service -> image id, from the cloud builder
         for event in iter_build_release(project_dir, device_type, arch, variables=variables,
                                         stand_ins=stand_ins, client=client,
@@ -253,6 +248,11 @@ def iter_up(
         for item in composition.services:
             if item.resolution is None and item.image:
                 built[item.name] = _local_image(client, item.image, item.name)
+        image_labels = {name: client.images.get(image).labels for name, image in built.items()}
+        plan = plan_release(composition, device, locks or lock_root(), release_id=release,
+                            commit=hashlib.sha256(f"{device.app_uuid}{release}".encode())
+                            .hexdigest()[:12], image_labels=image_labels)
+        yield from _plan_notes(plan, privileged=privileged, host_network=host_network)
 
         grants = f"privileged={privileged},host-network={host_network}"
         changed = [s for s in plan.services
@@ -489,7 +489,7 @@ HOST_TAKEOVER = {"balena-socket": "the host's engine socket", "sysfs": "the host
 def _plan_notes(plan: ReleasePlan, *, privileged: bool, host_network: bool,
                 ) -> Iterator[DeviceEvent]:
     for service in plan.services:
-        for note in service.features.notes:
+        for note in (*service.notes, *service.features.notes):
             yield PlanNote(service.service, note)
         if service.privileged and not privileged:
             yield PrivilegeNotUsed(service.service, "privileged mode", "--privileged")

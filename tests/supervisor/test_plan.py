@@ -96,3 +96,16 @@ def test_restart_policies_as_create_restart_policy_reads_them() -> None:
 
     assert [_restart(v) for v in (False, " Unless-Stopped ", "on-failure", None, "sometimes")] \
         == ["no", "unless-stopped", "on-failure", "always", "always"]
+
+
+def test_feature_labels_of_the_image_count_under_the_compositions(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "app", {
+        "docker-compose.yml": "services:\n  a:\n    build: .\n    labels:\n"
+                              "      io.balena.features.sysfs: '0'\n",
+        "Dockerfile": "FROM debian\n"})
+    image = {"a": {"io.resin.features.dbus": "1", "io.balena.features.sysfs": "1",
+                   "io.balena-lab.kind": "build", "maintainer": "x"}}
+    a = plan_release(compose(project, "raspberrypi3"), DEVICE, tmp_path / "locks",
+                     host_exists=lambda p: True, image_labels=image).service("a")
+    assert a.features.enabled == ("dbus",)  # the image's; sysfs: the composition's '0' wins
+    assert dict(a.labels) == {"io.balena.features.dbus": "1", "io.balena.features.sysfs": "0"}

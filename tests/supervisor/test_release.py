@@ -351,3 +351,38 @@ def test_a_removed_service_holding_its_lock_defers_the_release(
     state, events = _up(app, docker_client, lock_timeout=1, lock_poll=0.2)
     assert isinstance(events[-1], UpdateDeferred) and events[-1].service == "old"
     assert {s.service for s in state.services} == {"keep", "old"}  # nothing was killed
+
+
+def test_a_feature_label_written_in_the_dockerfile_counts(
+    app: dict[str, Any], docker_client: docker.DockerClient,
+) -> None:
+    write_tree(app["project"], {
+        "docker-compose.yml": "version: '2.1'\nservices:\n  main:\n    build: .\n",
+        "Dockerfile": SERVICE.format(base=app["base"], word="v1").replace(
+            "\nCMD", "\nLABEL io.balena.features.balena-api=1\nCMD")})
+    state, _ = _up(app, docker_client)
+    env = _exec(docker_client, state.service("main").container, "env")
+    assert "BALENA_API_KEY=" in env and "RESIN_API_URL=" in env
+
+
+@pytest.mark.parametrize("feature,check,expected", [
+    ("journal-logs", "grep ' /var/log/journal ' /proc/mounts | cut -d' ' -f4 | cut -c1-2", "ro"),
+    ("extra-firmware", "grep -c ' /extra-firmware ' /proc/mounts", "1"),
+    ("procfs", "cat /proc/1/comm", "not-sh"),  # the host's PID 1, not the container's shell
+    ("sysfs", "grep ' /sys ' /proc/mounts | cut -d' ' -f4 | cut -c1-2", "rw"),  # not Docker's ro
+])
+def test_every_other_feature_shows_from_inside(
+    app: dict[str, Any], docker_client: docker.DockerClient, feature: str, check: str,
+    expected: str,
+) -> None:
+    if feature == "journal-logs" and not Path("/var/log/journal").exists():
+        pytest.skip("no /var/log/journal on this host: the feature is skipped and said")
+    write_tree(app["project"], {
+        "docker-compose.yml": "version: '2.1'\nservices:\n  main:\n    build: .\n"
+                              f"    labels:\n      io.balena.features.{feature}: '1'\n"})
+    state, _ = _up(app, docker_client, privileged=True)  # procfs and sysfs need asking
+    seen = _exec(docker_client, state.service("main").container, check).strip()
+    if expected == "not-sh":
+        assert seen and seen != "sh", seen
+    else:
+        assert seen == expected
